@@ -1,0 +1,20 @@
+//! hegui (合规) checks Chinese debt-collection scripts, transcripts and call
+//! notes against collection-conduct regulations.
+//!
+//! The pipeline, one module a stage:
+//!
+//! ```text
+//! bytes ─ decode ─▶ SourceFile ─ segment ─▶ utterances (speaker, section)
+//!       ─ normalize ─▶ NormText + offset map ─ engine (prefilter, tokens,
+//!       rules, context) ─▶ Finding (span in the original) ─ report
+//! ```
+//!
+//! Every stage but reading files and printing is a pure function; the library
+//! never prints and never exits.
+
+pub mod decode;
+pub mod finding;
+pub mod normalize;
+pub mod report;
+pub mod segment;
+pub mod source;
