@@ -13,8 +13,11 @@
 //! never prints and never exits.
 
 pub mod decode;
+pub mod engine;
+pub mod examples;
 pub mod finding;
 pub mod normalize;
 pub mod report;
+pub mod rules;
 pub mod segment;
 pub mod source;

@@ -1,7 +1,17 @@
-//! Reporters: one module per output format, all writing to `impl Write`.
-//! (placeholder: being written.)
+//! Reporters: one module per output format, all writing to `&mut dyn Write`.
+//!
+//! [`write_report`] is the single entry point the CLI calls; it dispatches on
+//! [`Format`] to [`text`] (human, rustc/ruff style) or [`json`] (the versioned
+//! machine contract, as one document or as JSON Lines). Reporters never print
+//! on their own, never exit and never panic on a failed write: an error such
+//! as a broken pipe is returned to the caller.
+
+pub mod json;
+pub mod text;
 
 use std::collections::BTreeMap;
+use std::io::{self, BufWriter, Write};
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -52,9 +62,248 @@ impl Summary {
             summary.lines += report.source.line_count();
             summary.findings += report.findings.len();
             for finding in &report.findings {
-                *summary.by_category.entry(finding.rule.category).or_default() += 1;
+                *summary
+                    .by_category
+                    .entry(finding.rule.category)
+                    .or_default() += 1;
             }
         }
         summary
+    }
+}
+
+/// An output format, as chosen with `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable diagnostics with source excerpts, like rustc and ruff.
+    Text,
+    /// One JSON document (contract version 1): findings, summary and errors.
+    Json,
+    /// JSON Lines: one finding object per line, nothing else.
+    Jsonl,
+}
+
+/// How to print, as decided by the CLI.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Use ANSI colours (text format only). The CLI sets this when standard
+    /// output is a terminal and `NO_COLOR` is unset; reporters never look.
+    pub color: bool,
+    /// Also show the normalized terms that made each rule fire (`--explain`).
+    pub explain: bool,
+}
+
+/// Writes `reports` and `errors` to `out` in `format`.
+///
+/// Output is buffered here and flushed before returning, so callers may pass
+/// an unbuffered handle. A failed write (for example a closed pipe) is
+/// returned, never panicked on.
+pub fn write_report(
+    out: &mut dyn Write,
+    format: Format,
+    reports: &[FileReport],
+    errors: &[InputError],
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let mut buffered = BufWriter::new(out);
+    match format {
+        Format::Text => text::write(&mut buffered, reports, errors, options)?,
+        Format::Json => json::write_json(&mut buffered, reports, errors, options)?,
+        Format::Jsonl => json::write_jsonl(&mut buffered, reports, options)?,
+    }
+    buffered.flush()
+}
+
+/// Lines longer than this many characters are shown as a window around the span.
+pub(crate) const EXCERPT_MAX_CHARS: usize = 200;
+
+/// The marker for text cut from either end of a windowed excerpt.
+pub(crate) const ELLIPSIS: &str = "…";
+
+/// Part of one source line around a finding's span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Excerpt<'a> {
+    /// The shown text, a slice of the line on character boundaries.
+    pub text: &'a str,
+    /// Text of the line was cut before [`text`](Self::text).
+    pub cut_before: bool,
+    /// Text of the line was cut after [`text`](Self::text).
+    pub cut_after: bool,
+    /// The part of the span on this line, as a byte range of `text`.
+    pub span: Range<usize>,
+}
+
+/// The line a finding starts on (`finding.start.line`) and the part of the
+/// finding's span that lies on it, as a byte range of that line.
+///
+/// A span running on past the line is cut at the line's end. Returns `None`
+/// if the line does not exist in `source` (a finding that does not belong to
+/// it); offsets are clamped to the line and rounded down to character
+/// boundaries, so a malformed span can never make a reporter panic.
+pub(crate) fn finding_line<'a>(
+    source: &'a SourceFile,
+    finding: &Finding,
+) -> Option<(&'a str, Range<usize>)> {
+    let line_no = finding.start.line;
+    if line_no == 0 || line_no > source.line_count() {
+        return None;
+    }
+    let range = source.line_range(line_no);
+    let line = &source.text[range.clone()];
+    let local = |offset: usize| floor_char_boundary(line, offset.saturating_sub(range.start));
+    let start = local(finding.span.start);
+    let end = local(finding.span.end).max(start);
+    Some((line, start..end))
+}
+
+/// Cuts `line` to about `max_chars` characters around `span` (a byte range
+/// of `line`), never inside a character.
+///
+/// A line of at most `max_chars` characters is returned whole. Otherwise the
+/// window is centred on the span when the span fits, and starts a little
+/// before the span when it does not.
+pub(crate) fn window(line: &str, span: Range<usize>, max_chars: usize) -> Excerpt<'_> {
+    let whole = Excerpt {
+        text: line,
+        cut_before: false,
+        cut_after: false,
+        span: span.clone(),
+    };
+    // Byte offset of every character, plus the end of the line.
+    let bounds: Vec<usize> = line
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(line.len()))
+        .collect();
+    let chars = bounds.len() - 1;
+    if chars <= max_chars {
+        return whole;
+    }
+    let span_first = bounds.partition_point(|&b| b < span.start);
+    let span_last = bounds.partition_point(|&b| b < span.end).max(span_first);
+    let span_chars = span_last - span_first;
+    let lead = if span_chars + 20 >= max_chars {
+        10
+    } else {
+        (max_chars - span_chars) / 2
+    };
+    let mut first = span_first.saturating_sub(lead);
+    let last = (first + max_chars).min(chars);
+    first = first.min(last.saturating_sub(max_chars));
+    let (from, to) = (bounds[first], bounds[last]);
+    Excerpt {
+        text: &line[from..to],
+        cut_before: first > 0,
+        cut_after: last < chars,
+        span: span.start.clamp(from, to) - from..span.end.clamp(from, to) - from,
+    }
+}
+
+/// The largest character boundary of `s` at or below `offset`.
+fn floor_char_boundary(s: &str, offset: usize) -> usize {
+    let mut offset = offset.min(s.len());
+    while !s.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Hand-built reports for the reporter tests.
+
+    use std::sync::Arc;
+
+    use super::FileReport;
+    use crate::finding::{Category, Finding, RuleInfo, Severity};
+    use crate::segment::Role;
+    use crate::source::SourceFile;
+
+    /// A rule of `category` with recognisable texts.
+    pub fn rule(id: &str, category: Category, severity: Severity) -> Arc<RuleInfo> {
+        Arc::new(RuleInfo {
+            id: id.to_string(),
+            category,
+            severity,
+            title: format!("{id} 标题"),
+            message: format!("{id} 说明"),
+            basis: format!("{id} 依据"),
+            suggestion: format!("{id} 建议"),
+        })
+    }
+
+    /// A finding on the first occurrence of `needle` in `source`.
+    pub fn finding_at(source: &SourceFile, needle: &str, rule: Arc<RuleInfo>) -> Finding {
+        let start = source.text.find(needle).expect("needle in source");
+        let span = start..start + needle.len();
+        Finding {
+            rule,
+            start: source.position(span.start),
+            end: source.position(span.end),
+            span,
+            speaker: Role::Agent,
+            matched: vec![needle.to_string()],
+        }
+    }
+
+    /// A report on `text` with one finding per `(needle, rule)`.
+    pub fn report(path: &str, text: &str, findings: &[(&str, &Arc<RuleInfo>)]) -> FileReport {
+        let source = SourceFile::new(path, text.to_string(), "UTF-8");
+        let findings = findings
+            .iter()
+            .map(|(needle, rule)| finding_at(&source, needle, Arc::clone(rule)))
+            .collect();
+        FileReport { source, findings }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_line_is_not_windowed() {
+        let ex = window("坐席：你好", 9..15, 200);
+        assert_eq!(ex.text, "坐席：你好");
+        assert!(!ex.cut_before && !ex.cut_after);
+        assert_eq!(ex.span, 9..15);
+    }
+
+    #[test]
+    fn long_line_window_keeps_span_and_char_boundaries() {
+        let line = format!("{}威胁{}", "一".repeat(5000), "二".repeat(5000));
+        let start = line.find("威胁").unwrap();
+        let ex = window(&line, start..start + "威胁".len(), 200);
+        assert!(ex.cut_before && ex.cut_after);
+        assert!(ex.text.chars().count() <= 200);
+        assert_eq!(&ex.text[ex.span.clone()], "威胁");
+    }
+
+    #[test]
+    fn window_at_line_end_is_full_width() {
+        let line = format!("{}尾", "a".repeat(1000));
+        let ex = window(&line, 1000..line.len(), 200);
+        assert!(ex.cut_before && !ex.cut_after);
+        assert_eq!(ex.text.chars().count(), 200);
+        assert_eq!(&ex.text[ex.span.clone()], "尾");
+    }
+
+    #[test]
+    fn span_longer_than_window_starts_near_span() {
+        let line = format!("{}{}", "a".repeat(500), "b".repeat(1000));
+        let ex = window(&line, 500..1500, 200);
+        assert!(ex.text.starts_with(&"a".repeat(10)));
+        assert_eq!(ex.span.start, 10);
+        assert_eq!(ex.span.end, ex.text.len());
+    }
+
+    #[test]
+    fn format_names_are_lowercase() {
+        use clap::ValueEnum;
+        let names: Vec<_> = Format::value_variants()
+            .iter()
+            .map(|f| f.to_possible_value().unwrap().get_name().to_string())
+            .collect();
+        assert_eq!(names, ["text", "json", "jsonl"]);
     }
 }

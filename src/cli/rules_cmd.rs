@@ -1,0 +1,88 @@
+//! `hegui rules`, `hegui explain ID` and `hegui test-rules`.
+
+use std::io::Write;
+
+use anyhow::bail;
+use hegui::engine::Checker;
+use hegui::examples::run_examples;
+
+use super::args::{ExplainArgs, RulesArgs};
+use super::{EXIT_FINDINGS, load_rules};
+
+/// Lists every rule: id, category, severity, title.
+pub fn list(args: &RulesArgs) -> anyhow::Result<u8> {
+    let rules = load_rules(&args.rules)?;
+    let mut out = std::io::stdout().lock();
+    for rule in &rules.rules {
+        let info = &rule.info;
+        writeln!(
+            out,
+            "{:<10} {:<24} {:<8} {}",
+            info.id, info.category, info.severity, info.title
+        )?;
+    }
+    Ok(0)
+}
+
+/// Shows everything a rule says, with its examples.
+pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
+    let rules = load_rules(&args.rules.rules)?;
+    let Some(rule) = rules.get(&args.id) else {
+        bail!("no rule with id `{}` (see `hegui rules`)", args.id);
+    };
+    let info = &rule.info;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} {}", info.id, info.title)?;
+    writeln!(
+        out,
+        "类别: {} ({})  严重程度: {}  来源: {}",
+        info.category.label_zh(),
+        info.category,
+        info.severity,
+        rule.origin
+    )?;
+    writeln!(out, "说明: {}", info.message)?;
+    writeln!(out, "依据: {}", info.basis)?;
+    writeln!(out, "建议: {}", info.suggestion)?;
+    writeln!(out, "违规示例:")?;
+    for text in &rule.must_match {
+        writeln!(out, "  ✗ {}", text.replace('\n', " ⏎ "))?;
+    }
+    writeln!(out, "合规示例:")?;
+    for text in &rule.no_match {
+        writeln!(out, "  ✓ {}", text.replace('\n', " ⏎ "))?;
+    }
+    Ok(0)
+}
+
+/// Runs every rule's examples; exit code 1 if any behaves otherwise.
+pub fn test_rules(args: &RulesArgs) -> anyhow::Result<u8> {
+    let checker = Checker::new(load_rules(&args.rules)?);
+    let report = run_examples(&checker);
+    let mut out = std::io::stdout().lock();
+    for failure in &report.failures {
+        let expectation = if failure.expected_match {
+            "should fire but did not"
+        } else {
+            "fired but should not"
+        };
+        writeln!(
+            out,
+            "FAIL {} ({}): {expectation}: {}",
+            failure.rule,
+            failure.origin,
+            failure.text.replace('\n', " ⏎ ")
+        )?;
+    }
+    writeln!(
+        out,
+        "rule examples: {} passed, {} failed",
+        report.passed,
+        report.failures.len()
+    )?;
+    Ok(if report.failures.is_empty() {
+        0
+    } else {
+        EXIT_FINDINGS
+    })
+}

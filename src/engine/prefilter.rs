@@ -1,0 +1,135 @@
+//! One Aho-Corasick automaton over every literal of every rule.
+//!
+//! Most lines of a call-note file contain no term at all: for them the scan
+//! here is the only work done. For the others it yields every occurrence of
+//! every term (overlapping, so "老赖" is found inside "老赖皮"), grouped by the
+//! term sets the rules refer to.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::rules::{RuleSet, SetId, TermId};
+
+/// A byte range of the normalized line where a term occurs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+}
+
+/// The automaton and what each pattern stands for.
+#[derive(Debug)]
+pub struct Prefilter {
+    automaton: AhoCorasick,
+    /// Terms each pattern stands for (a spelling may stand for several).
+    pattern_terms: Vec<Vec<TermId>>,
+    /// Whether each pattern begins / ends with an ASCII letter; such an edge
+    /// must not touch another ASCII letter, so "sb" does not fire inside "usb".
+    latin_edges: Vec<(bool, bool)>,
+}
+
+impl Prefilter {
+    /// Builds the automaton over all terms and variant spellings of `rules`.
+    pub fn new(rules: &RuleSet) -> Prefilter {
+        let mut by_spelling: HashMap<&str, Vec<TermId>> = HashMap::new();
+        let literals = rules
+            .terms
+            .terms()
+            .iter()
+            .enumerate()
+            .map(|(id, t)| (t.as_str(), id));
+        let variants = rules.variants.iter().map(|(s, id)| (s.as_str(), *id));
+        for (spelling, term) in literals.chain(variants) {
+            let terms = by_spelling.entry(spelling).or_default();
+            if !terms.contains(&term) {
+                terms.push(term);
+            }
+        }
+        let mut patterns: Vec<(&str, Vec<TermId>)> = by_spelling.into_iter().collect();
+        patterns.sort_unstable();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().map(|(p, _)| p))
+            .expect("term patterns are plain strings");
+        let latin_edges = patterns
+            .iter()
+            .map(|(p, _)| {
+                let first = p.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+                let last = p.chars().last().is_some_and(|c| c.is_ascii_alphabetic());
+                (first, last)
+            })
+            .collect();
+        Prefilter {
+            automaton,
+            pattern_terms: patterns.into_iter().map(|(_, t)| t).collect(),
+            latin_edges,
+        }
+    }
+
+    /// Finds every term occurrence in `text` and groups them by term set.
+    pub fn scan(&self, text: &str, rules: &RuleSet, hits: &mut SetHits) {
+        hits.clear();
+        let bytes = text.as_bytes();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let pattern = m.pattern().as_usize();
+            let (latin_start, latin_end) = self.latin_edges[pattern];
+            if latin_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphabetic() {
+                continue;
+            }
+            if latin_end && bytes.get(m.end()).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let occurrence = Occurrence {
+                start: m.start(),
+                end: m.end(),
+            };
+            for &term in &self.pattern_terms[pattern] {
+                for &set in rules.terms.sets_of(term) {
+                    hits.push(set, occurrence);
+                }
+            }
+        }
+        hits.finish();
+    }
+}
+
+/// Occurrences per term set in one line; reused across lines to avoid allocation.
+#[derive(Debug, Default)]
+pub struct SetHits {
+    by_set: HashMap<SetId, Vec<Occurrence>>,
+}
+
+impl SetHits {
+    fn clear(&mut self) {
+        self.by_set.clear();
+    }
+
+    fn push(&mut self, set: SetId, occurrence: Occurrence) {
+        self.by_set.entry(set).or_default().push(occurrence);
+    }
+
+    fn finish(&mut self) {
+        for list in self.by_set.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.by_set.is_empty()
+    }
+
+    /// Whether any term of `set` occurs.
+    pub fn has(&self, set: SetId) -> bool {
+        self.by_set.contains_key(&set)
+    }
+
+    /// The occurrences of `set`, sorted by position.
+    pub fn of(&self, set: SetId) -> &[Occurrence] {
+        self.by_set.get(&set).map_or(&[], Vec::as_slice)
+    }
+}

@@ -1,0 +1,138 @@
+//! Word tokens (jieba) and sentences of a normalized line, for distances.
+//!
+//! Rules measure proximity in words, not characters, so that "我们的人已经在你
+//! 公司楼下了" counts the same however long the place name is. Tokenizing is
+//! the most expensive step, so it runs only on lines the prefilter kept, and
+//! only when a rule asks for a distance.
+
+use jieba_rs::Jieba;
+
+/// Characters that end a sentence.
+const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?', '；', ';', '…'];
+/// Lines longer than this (bytes) are not tokenized; distances there are
+/// estimated from characters, keeping a 50 MB line from taking minutes.
+const MAX_TOKENIZED_BYTES: usize = 64 * 1024;
+/// Bytes per word used for the estimate (a word is about 1.5 CJK characters).
+const ESTIMATED_BYTES_PER_WORD: usize = 4;
+
+/// A jieba segmenter with the rules' domain dictionary; build once per process.
+pub struct Tokenizer {
+    jieba: Jieba,
+}
+
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tokenizer")
+    }
+}
+
+impl Tokenizer {
+    /// jieba's dictionary plus `words` (the rules' terms), so that terms stay whole.
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Tokenizer {
+        let mut jieba = Jieba::new();
+        for word in words {
+            if word.chars().count() >= 2 {
+                jieba.add_word(word, None, None);
+            }
+        }
+        Tokenizer { jieba }
+    }
+
+    /// Word boundaries of `text` (punctuation and spaces are not words).
+    pub fn words(&self, text: &str) -> Words {
+        if text.len() > MAX_TOKENIZED_BYTES {
+            return Words { spans: None };
+        }
+        let spans = self
+            .jieba
+            .cut(text, true)
+            .into_iter()
+            .filter(|t| t.word.chars().any(char::is_alphanumeric))
+            .map(|t| (t.byte_start, t.byte_end))
+            .collect();
+        Words { spans: Some(spans) }
+    }
+}
+
+/// Word spans of one line.
+#[derive(Debug)]
+pub struct Words {
+    /// `None` when the line was too long to tokenize.
+    spans: Option<Vec<(usize, usize)>>,
+}
+
+impl Words {
+    /// Number of words lying between byte `from` and byte `to` (`from <= to`).
+    ///
+    /// A word that contains `to` belongs to what starts there, not to the gap.
+    pub fn gap(&self, from: usize, to: usize) -> usize {
+        let Some(spans) = &self.spans else {
+            return to.saturating_sub(from) / ESTIMATED_BYTES_PER_WORD;
+        };
+        let first = spans.partition_point(|&(start, _)| start < from);
+        let last = spans.partition_point(|&(start, _)| start < to);
+        let mut gap = last.saturating_sub(first);
+        if gap > 0 && spans[last - 1].1 > to {
+            gap -= 1;
+        }
+        gap
+    }
+}
+
+/// Sentence number of each byte offset of a line.
+#[derive(Debug)]
+pub struct Sentences {
+    ends: Vec<usize>,
+}
+
+impl Sentences {
+    /// Finds the sentence ends of `text`.
+    pub fn new(text: &str) -> Sentences {
+        let ends = text
+            .char_indices()
+            .filter(|(_, c)| SENTENCE_ENDS.contains(c))
+            .map(|(i, _)| i)
+            .collect();
+        Sentences { ends }
+    }
+
+    /// Whether bytes `a` and `b` lie in the same sentence.
+    pub fn same(&self, a: usize, b: usize) -> bool {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let i = self.ends.partition_point(|&e| e < lo);
+        self.ends.get(i).is_none_or(|&e| e >= hi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_on_full_stops_not_commas() {
+        let text = "你好，我是客服。请还款！";
+        let s = Sentences::new(text);
+        assert!(s.same(0, text.find("客服").unwrap()));
+        assert!(!s.same(0, text.find("请").unwrap()));
+    }
+
+    #[test]
+    fn gap_counts_words_between_two_offsets() {
+        let tokenizer = Tokenizer::new(["坐牢"]);
+        let text = "不还钱就等着坐牢";
+        let words = tokenizer.words(text);
+        let from = text.find("还钱").unwrap() + "还钱".len();
+        let to = text.find("坐牢").unwrap();
+        let gap = words.gap(from, to);
+        assert!((1..=3).contains(&gap), "gap {gap}");
+        assert_eq!(words.gap(to, to), 0);
+    }
+
+    #[test]
+    fn overlong_lines_are_estimated_not_tokenized() {
+        let tokenizer = Tokenizer::new([]);
+        let text = "好".repeat(MAX_TOKENIZED_BYTES);
+        let words = tokenizer.words(&text);
+        assert_eq!(words.gap(0, 40), 10);
+    }
+}

@@ -1,0 +1,459 @@
+//! JSON and JSON Lines output: the machine-readable contract, version 1.
+//!
+//! # `--format json`
+//!
+//! One object, followed by a newline:
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "findings": [
+//!     {
+//!       "path": "examples/通话转写.txt",
+//!       "line": 12, "column": 8, "end_line": 12, "end_column": 18,
+//!       "rule": "HG-T001",
+//!       "title": "威胁家人安全",
+//!       "category": "threat",
+//!       "severity": "error",
+//!       "message": "…",
+//!       "basis": "…",
+//!       "excerpt": "[00:01:10] 坐席：小心你家里人出点什么事",
+//!       "speaker": "agent",
+//!       "suggestion": "…",
+//!       "matched": ["家里人", "出点什么事"]
+//!     }
+//!   ],
+//!   "summary": {
+//!     "files": 4, "lines": 120, "findings": 3,
+//!     "by_category": {
+//!       "threat": 1, "insult": 0, "impersonation": 0,
+//!       "third_party_disclosure": 2, "false_claim": 0, "harassment": 0
+//!     }
+//!   },
+//!   "errors": [{ "path": "broken.txt", "message": "…" }]
+//! }
+//! ```
+//!
+//! - `line`/`column` are where the span starts, `end_line`/`end_column` where
+//!   it ends (exclusive); lines and columns are 1-based and columns count
+//!   Unicode scalar values, not bytes or display cells.
+//! - `rule` is the rule id; `title`, `message`, `basis` and `suggestion` are
+//!   the rule's texts. `category` is one of `threat`, `insult`,
+//!   `impersonation`, `third_party_disclosure`, `false_claim`, `harassment`;
+//!   `severity` one of `info`, `warning`, `error`; `speaker` one of `agent`,
+//!   `customer`, `unknown`.
+//! - `excerpt` is the text of line `line`, trimmed; a line longer than 200
+//!   characters is cut to a window of about 200 characters around the span,
+//!   with `…` marking each cut end (never inside a character).
+//! - `matched` (the normalized terms that made the rule fire) is present only
+//!   with `--explain`.
+//! - `summary.by_category` always has all six categories, zero or not.
+//! - `errors` lists inputs that could not be checked; it is present, and
+//!   empty, when there are none.
+//!
+//! Fields may be added in version 1; none will be removed or change meaning
+//! without a new `version`.
+//!
+//! # `--format jsonl`
+//!
+//! One finding object per line, exactly as in `findings` above, and nothing
+//! else: no summary and no errors (the CLI reports those on standard error).
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use serde::{Serialize, Serializer};
+
+use super::{ELLIPSIS, EXCERPT_MAX_CHARS, FileReport, InputError, ReportOptions, Summary};
+use crate::finding::{Category, Finding, Severity};
+use crate::segment::Role;
+use crate::source::SourceFile;
+
+/// The version of the JSON contract written by this module.
+pub const VERSION: u32 = 1;
+
+/// One finding as serialized in `findings` and in JSON Lines.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonFinding<'a> {
+    /// The input's path as the user should see it.
+    pub path: &'a str,
+    /// 1-based line where the span starts.
+    pub line: usize,
+    /// 1-based character column where the span starts.
+    pub column: usize,
+    /// 1-based line where the span ends.
+    pub end_line: usize,
+    /// 1-based character column where the span ends (exclusive).
+    pub end_column: usize,
+    /// Rule id, e.g. `HG-T001`.
+    pub rule: &'a str,
+    /// The rule's short title.
+    pub title: &'a str,
+    /// The rule's category.
+    pub category: Category,
+    /// The rule's severity.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: &'a str,
+    /// Legal basis.
+    pub basis: &'a str,
+    /// The trimmed source line, windowed when long.
+    pub excerpt: Cow<'a, str>,
+    /// Who said it.
+    pub speaker: Role,
+    /// A compliant rewording.
+    pub suggestion: &'a str,
+    /// The terms that made the rule fire; only with `--explain`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<&'a [String]>,
+}
+
+impl<'a> JsonFinding<'a> {
+    /// The record for `finding`, which points into `source`.
+    pub fn new(source: &'a SourceFile, finding: &'a Finding, explain: bool) -> JsonFinding<'a> {
+        let rule = &*finding.rule;
+        JsonFinding {
+            path: &source.path,
+            line: finding.start.line,
+            column: finding.start.column,
+            end_line: finding.end.line,
+            end_column: finding.end.column,
+            rule: &rule.id,
+            title: &rule.title,
+            category: rule.category,
+            severity: rule.severity,
+            message: &rule.message,
+            basis: &rule.basis,
+            excerpt: excerpt(source, finding),
+            speaker: finding.speaker,
+            suggestion: &rule.suggestion,
+            matched: explain.then_some(finding.matched.as_slice()),
+        }
+    }
+}
+
+/// The trimmed text of the finding's line, windowed around the span when
+/// longer than [`EXCERPT_MAX_CHARS`].
+fn excerpt<'a>(source: &'a SourceFile, finding: &Finding) -> Cow<'a, str> {
+    let Some((line, span)) = super::finding_line(source, finding) else {
+        return Cow::Borrowed("");
+    };
+    let trimmed = line.trim();
+    let lead = line.len() - line.trim_start().len();
+    let clamp = |offset: usize| offset.saturating_sub(lead).min(trimmed.len());
+    let excerpt = super::window(
+        trimmed,
+        clamp(span.start)..clamp(span.end),
+        EXCERPT_MAX_CHARS,
+    );
+    if !excerpt.cut_before && !excerpt.cut_after {
+        return Cow::Borrowed(excerpt.text);
+    }
+    let mut text = String::with_capacity(excerpt.text.len() + 2 * ELLIPSIS.len());
+    if excerpt.cut_before {
+        text.push_str(ELLIPSIS);
+    }
+    text.push_str(excerpt.text);
+    if excerpt.cut_after {
+        text.push_str(ELLIPSIS);
+    }
+    Cow::Owned(text)
+}
+
+/// All findings of all reports, serialized as a sequence without first
+/// collecting them.
+struct Findings<'a> {
+    reports: &'a [FileReport],
+    explain: bool,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(records(self.reports, self.explain))
+    }
+}
+
+fn records(reports: &[FileReport], explain: bool) -> impl Iterator<Item = JsonFinding<'_>> {
+    reports.iter().flat_map(move |report| {
+        report
+            .findings
+            .iter()
+            .map(move |finding| JsonFinding::new(&report.source, finding, explain))
+    })
+}
+
+/// The `--format json` document.
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: Findings<'a>,
+    summary: Summary,
+    errors: &'a [InputError],
+}
+
+/// Writes the `--format json` document and a newline.
+pub fn write_json(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    errors: &[InputError],
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let document = Document {
+        version: VERSION,
+        findings: Findings {
+            reports,
+            explain: options.explain,
+        },
+        summary: Summary::of(reports),
+        errors,
+    };
+    serde_json::to_writer(&mut *out, &document)?;
+    out.write_all(b"\n")
+}
+
+/// Writes one finding object per line (`--format jsonl`).
+pub fn write_jsonl(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    options: &ReportOptions,
+) -> io::Result<()> {
+    for record in records(reports, options.explain) {
+        serde_json::to_writer(&mut *out, &record)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! Mirror structs with unknown fields denied pin the contract: adding a
+    //! field to the output without adding it here makes these tests fail.
+
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::report::test_support::{report, rule};
+    use crate::report::{Format, write_report};
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct MirrorDocument {
+        version: u32,
+        findings: Vec<MirrorFinding>,
+        summary: MirrorSummary,
+        errors: Vec<MirrorError>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct MirrorFinding {
+        path: String,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+        rule: String,
+        title: String,
+        category: String,
+        severity: String,
+        message: String,
+        basis: String,
+        excerpt: String,
+        speaker: String,
+        suggestion: String,
+        matched: Option<Vec<String>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct MirrorSummary {
+        files: usize,
+        lines: usize,
+        findings: usize,
+        by_category: BTreeMap<String, usize>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct MirrorError {
+        path: String,
+        message: String,
+    }
+
+    fn render(
+        format: Format,
+        reports: &[FileReport],
+        errors: &[InputError],
+        explain: bool,
+    ) -> String {
+        let mut out = Vec::new();
+        let options = ReportOptions {
+            color: false,
+            explain,
+        };
+        write_report(&mut out, format, reports, errors, &options).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn sample() -> Vec<FileReport> {
+        let threat = rule("HG-T001", Category::Threat, Severity::Error);
+        let disclosure = rule("HG-D001", Category::ThirdPartyDisclosure, Severity::Warning);
+        vec![
+            report(
+                "a.txt",
+                "开场白\n  [00:01:10] 坐席：小心你家里人出点什么事  \n",
+                &[("小心你家里人", &threat)],
+            ),
+            report(
+                "b.txt",
+                "坐席：告诉你同事他欠钱不还\n",
+                &[("告诉你同事", &disclosure)],
+            ),
+        ]
+    }
+
+    #[test]
+    fn json_document_matches_the_contract() {
+        let errors = vec![InputError {
+            path: "bad.txt".into(),
+            message: "无法解码".into(),
+        }];
+        let text = render(Format::Json, &sample(), &errors, false);
+        assert!(text.ends_with("}\n"));
+        assert_eq!(text.lines().count(), 1);
+        let doc: MirrorDocument = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc.version, 1);
+        assert_eq!(doc.findings.len(), 2);
+
+        let f = &doc.findings[0];
+        assert_eq!(f.path, "a.txt");
+        assert_eq!((f.line, f.column), (2, 17));
+        assert_eq!((f.end_line, f.end_column), (2, 23));
+        assert_eq!(f.rule, "HG-T001");
+        assert_eq!(f.title, "HG-T001 标题");
+        assert_eq!(f.category, "threat");
+        assert_eq!(f.severity, "error");
+        assert_eq!(f.message, "HG-T001 说明");
+        assert_eq!(f.basis, "HG-T001 依据");
+        assert_eq!(f.suggestion, "HG-T001 建议");
+        assert_eq!(f.speaker, "agent");
+        assert_eq!(f.excerpt, "[00:01:10] 坐席：小心你家里人出点什么事");
+        assert_eq!(f.matched, None);
+        assert_eq!(doc.findings[1].category, "third_party_disclosure");
+        assert_eq!(doc.findings[1].severity, "warning");
+
+        assert_eq!(doc.summary.files, 2);
+        assert_eq!(doc.summary.lines, 3);
+        assert_eq!(doc.summary.findings, 2);
+        assert_eq!(doc.errors.len(), 1);
+        assert_eq!(doc.errors[0].path, "bad.txt");
+        assert_eq!(doc.errors[0].message, "无法解码");
+    }
+
+    #[test]
+    fn by_category_has_all_six_keys() {
+        let text = render(Format::Json, &sample(), &[], false);
+        let doc: MirrorDocument = serde_json::from_str(&text).unwrap();
+        let expected: BTreeMap<String, usize> = [
+            ("threat", 1),
+            ("insult", 0),
+            ("impersonation", 0),
+            ("third_party_disclosure", 1),
+            ("false_claim", 0),
+            ("harassment", 0),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        assert_eq!(doc.summary.by_category, expected);
+    }
+
+    #[test]
+    fn errors_and_findings_arrays_present_when_empty() {
+        let text = render(Format::Json, &[], &[], false);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["errors"], serde_json::json!([]));
+        assert_eq!(value["findings"], serde_json::json!([]));
+        assert_eq!(
+            value["summary"]["by_category"].as_object().unwrap().len(),
+            6
+        );
+        let _: MirrorDocument = serde_json::from_str(&text).unwrap();
+    }
+
+    #[test]
+    fn explain_adds_matched() {
+        let text = render(Format::Json, &sample(), &[], true);
+        let doc: MirrorDocument = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            doc.findings[0].matched.as_deref(),
+            Some(&["小心你家里人".to_string()][..])
+        );
+    }
+
+    #[test]
+    fn jsonl_is_one_finding_object_per_line() {
+        let text = render(Format::Jsonl, &sample(), &[], false);
+        assert!(text.ends_with('\n'));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        for line in &lines {
+            let _: MirrorFinding = serde_json::from_str(line).unwrap();
+        }
+        let second: MirrorFinding = serde_json::from_str(lines[1]).unwrap();
+        assert_eq!(second.path, "b.txt");
+        assert_eq!(second.rule, "HG-D001");
+    }
+
+    #[test]
+    fn jsonl_with_no_findings_prints_nothing() {
+        assert_eq!(render(Format::Jsonl, &[], &[], false), "");
+    }
+
+    #[test]
+    fn long_line_excerpt_is_windowed_with_ellipses() {
+        let threat = rule("HG-T001", Category::Threat, Severity::Error);
+        let text = format!(
+            "{}小心你家里人{}\n",
+            "啊".repeat(25_000),
+            "哦".repeat(25_000)
+        );
+        let reports = vec![report("long.txt", &text, &[("小心你家里人", &threat)])];
+        let out = render(Format::Json, &reports, &[], false);
+        let doc: MirrorDocument = serde_json::from_str(&out).unwrap();
+        let excerpt = &doc.findings[0].excerpt;
+        assert!(
+            excerpt.starts_with('…') && excerpt.ends_with('…'),
+            "{excerpt}"
+        );
+        assert!(excerpt.contains("小心你家里人"));
+        assert!(excerpt.chars().count() <= 202);
+        assert_eq!(doc.findings[0].column, 25_001);
+    }
+
+    #[test]
+    fn broken_pipe_is_returned_not_panicked() {
+        struct Broken;
+        impl Write for Broken {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::from(io::ErrorKind::BrokenPipe))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Err(io::Error::from(io::ErrorKind::BrokenPipe))
+            }
+        }
+        for format in [Format::Json, Format::Jsonl, Format::Text] {
+            let err = write_report(
+                &mut Broken,
+                format,
+                &sample(),
+                &[],
+                &ReportOptions::default(),
+            )
+            .unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe, "{format:?}");
+        }
+    }
+}

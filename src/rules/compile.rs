@@ -1,0 +1,573 @@
+//! Checks parsed rule files and compiles them into a [`RuleSet`].
+//!
+//! Compilation resolves `@lexicon` references (lexicons may include other
+//! lexicons), normalizes every literal exactly as input text is normalized so
+//! that rules and text meet in one form, interns terms and term sets, and
+//! generates the pinyin spellings of every term. All errors are collected,
+//! never just the first.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
+
+use pinyin::ToPinyinMulti;
+use regex::Regex;
+use toml::Spanned;
+
+use super::spec::{FileSpec, NodeSpec, RuleSpec};
+use super::{
+    AddresseeFilter, ContextCues, Negation, Node, Rule, RuleError, RuleErrors, RuleSet, SetId,
+    SpeakerFilter, TermId, TermTable,
+};
+use crate::finding::{Category, RuleInfo, Severity};
+use crate::normalize::normalize;
+use crate::segment::SpeakerLabels;
+
+/// Default most tokens between consecutive `near` terms.
+const DEFAULT_WITHIN: usize = 6;
+/// Default most tokens between a negator and what it negates.
+const DEFAULT_NEGATION_WINDOW: usize = 3;
+/// Terms up to this many characters also match when spelled fully in pinyin.
+const FULL_PINYIN_MAX_CHARS: usize = 4;
+
+/// A parsed file with the text its spans point into.
+struct Parsed {
+    name: String,
+    text: String,
+    spec: FileSpec,
+}
+
+/// A value and the file it was defined in.
+struct Located<'a, T> {
+    file: &'a Parsed,
+    value: &'a T,
+}
+
+/// Compiles packs (each a list of named file texts); later packs override earlier ones.
+pub(super) fn compile(packs: &[Vec<(String, String)>]) -> Result<RuleSet, RuleErrors> {
+    let mut errors = Vec::new();
+    let parsed: Vec<Vec<Parsed>> = packs
+        .iter()
+        .map(|pack| {
+            pack.iter()
+                .filter_map(|(name, text)| match toml::from_str::<FileSpec>(text) {
+                    Ok(spec) => Some(Parsed {
+                        name: name.clone(),
+                        text: text.clone(),
+                        spec,
+                    }),
+                    Err(e) => {
+                        let span = e.span().unwrap_or(0..0);
+                        errors.push(error_at(name, text, span, e.message().trim().to_string()));
+                        None
+                    }
+                })
+                .collect()
+        })
+        .collect();
+
+    let mut compiler = Compiler::default();
+    compiler.merge(&parsed, &mut errors);
+    let set = compiler.finish(&mut errors);
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(RuleErrors(errors))
+    }
+}
+
+fn error_at(file: &str, text: &str, span: Range<usize>, message: String) -> RuleError {
+    let offset = span.start.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    RuleError {
+        file: file.to_string(),
+        line,
+        column: before[line_start..].chars().count() + 1,
+        message,
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[derive(Default)]
+struct Compiler<'a> {
+    lexicons: BTreeMap<&'a str, Located<'a, Spanned<Vec<Spanned<String>>>>>,
+    variants: BTreeMap<&'a str, Located<'a, Spanned<Vec<Spanned<String>>>>>,
+    rules: Vec<Located<'a, Spanned<RuleSpec>>>,
+    speakers: Option<&'a Parsed>,
+    context: Option<&'a Parsed>,
+    expanded: HashMap<String, Option<Vec<String>>>,
+    table: TermTableBuilder,
+}
+
+impl<'a> Compiler<'a> {
+    /// Merges packs in order: duplicates within a pack are errors, across packs overrides.
+    fn merge(&mut self, packs: &'a [Vec<Parsed>], errors: &mut Vec<RuleError>) {
+        for pack in packs {
+            let mut seen_lexicons: HashMap<&str, &Parsed> = HashMap::new();
+            let mut seen_rules: HashMap<&str, &Parsed> = HashMap::new();
+            for file in pack {
+                for (name, list) in &file.spec.lexicon {
+                    if let Some(first) = seen_lexicons.insert(name, file) {
+                        errors.push(file.error(
+                            list.span(),
+                            format!("lexicon `{name}` is already defined in {}", first.name),
+                        ));
+                    }
+                    self.lexicons.insert(name, Located { file, value: list });
+                }
+                for (name, list) in &file.spec.variants {
+                    self.variants.insert(name, Located { file, value: list });
+                }
+                for rule in &file.spec.rule {
+                    let id = rule.get_ref().id.get_ref().as_str();
+                    if let Some(first) = seen_rules.insert(id, file) {
+                        errors.push(file.error(
+                            rule.get_ref().id.span(),
+                            format!("rule id `{id}` is already used in {}", first.name),
+                        ));
+                        continue;
+                    }
+                    self.rules.retain(|r| r.value.get_ref().id.get_ref() != id);
+                    self.rules.push(Located { file, value: rule });
+                }
+                if file.spec.speakers.is_some() {
+                    self.speakers = Some(file);
+                }
+                if file.spec.context.is_some() {
+                    self.context = Some(file);
+                }
+            }
+        }
+    }
+
+    fn finish(mut self, errors: &mut Vec<RuleError>) -> RuleSet {
+        let rules: Vec<Rule> = std::mem::take(&mut self.rules)
+            .into_iter()
+            .filter_map(|rule| self.rule(rule.file, rule.value, errors))
+            .collect();
+
+        let labels = self
+            .speakers
+            .and_then(|f| f.spec.speakers.as_ref())
+            .map_or_else(SpeakerLabels::default, |s| SpeakerLabels {
+                agent: s.agent.clone(),
+                debtor: s.debtor.clone(),
+                third_party: s.third_party.clone(),
+            });
+        let context = match self.context {
+            Some(file) => {
+                let spec = file.spec.context.as_ref().expect("set only when present");
+                ContextCues {
+                    callee_is_third_party: self.node(file, &spec.callee_is_third_party, errors),
+                    callee_is_debtor: self.node(file, &spec.callee_is_debtor, errors),
+                    agent_addresses_third_party: self.node(
+                        file,
+                        &spec.agent_addresses_third_party,
+                        errors,
+                    ),
+                    third_party_section: self.node(file, &spec.third_party_section, errors),
+                }
+            }
+            None => ContextCues::default(),
+        };
+
+        let mut variants = Vec::new();
+        let variant_lists: Vec<_> = std::mem::take(&mut self.variants).into_iter().collect();
+        for (term, list) in variant_lists {
+            let canonical = normalize(term).as_str().to_string();
+            let Some(id) = self.table.lookup(&canonical) else {
+                continue; // a spelling of a term no rule uses
+            };
+            for spelling in list.value.get_ref() {
+                let spelling_norm = normalize(spelling.get_ref()).as_str().to_string();
+                if spelling_norm.is_empty() {
+                    errors.push(list.file.error(spelling.span(), "empty variant".into()));
+                } else {
+                    variants.push((spelling_norm, id));
+                }
+            }
+        }
+        let terms = self.table.finish();
+        variants.extend(pinyin_variants(&terms));
+
+        RuleSet {
+            rules,
+            terms,
+            variants,
+            labels,
+            context,
+        }
+    }
+
+    fn rule(
+        &mut self,
+        file: &'a Parsed,
+        spanned: &'a Spanned<RuleSpec>,
+        errors: &mut Vec<RuleError>,
+    ) -> Option<Rule> {
+        let spec = spanned.get_ref();
+        let before = errors.len();
+        let category = spec.category.get_ref().parse::<Category>();
+        if let Err(message) = &category {
+            errors.push(file.error(spec.category.span(), message.clone()));
+        }
+        let severity = match spec.severity.get_ref().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            other => {
+                errors.push(file.error(
+                    spec.severity.span(),
+                    format!("unknown severity `{other}` (expected error, warning or info)"),
+                ));
+                None
+            }
+        };
+        let speaker = match spec
+            .speaker
+            .as_ref()
+            .map(|s| (s.get_ref().as_str(), s.span()))
+        {
+            None | Some(("agent", _)) => SpeakerFilter::Agent,
+            Some(("customer", _)) => SpeakerFilter::Customer,
+            Some(("any", _)) => SpeakerFilter::Any,
+            Some((other, span)) => {
+                errors.push(file.error(
+                    span,
+                    format!("unknown speaker `{other}` (expected agent, customer or any)"),
+                ));
+                SpeakerFilter::Agent
+            }
+        };
+        let addressee = match spec
+            .addressee
+            .as_ref()
+            .map(|s| (s.get_ref().as_str(), s.span()))
+        {
+            None | Some(("any", _)) => AddresseeFilter::Any,
+            Some(("debtor", _)) => AddresseeFilter::Debtor,
+            Some(("third_party", _)) => AddresseeFilter::ThirdParty,
+            Some((other, span)) => {
+                errors.push(file.error(
+                    span,
+                    format!("unknown addressee `{other}` (expected any, debtor or third_party)"),
+                ));
+                AddresseeFilter::Any
+            }
+        };
+        for (list, what) in [
+            (&spec.examples.must_match, "examples.match"),
+            (&spec.examples.no_match, "examples.no_match"),
+        ] {
+            if list.get_ref().is_empty() {
+                errors.push(file.error(list.span(), format!("{what} needs at least one example")));
+            }
+        }
+        let when = self.node(file, &spec.when, errors);
+        let unless: Vec<Option<Node>> = spec
+            .unless
+            .iter()
+            .map(|node| self.node(file, node, errors))
+            .collect();
+        if errors.len() > before {
+            return None;
+        }
+        Some(Rule {
+            info: Arc::new(RuleInfo {
+                id: spec.id.get_ref().clone(),
+                category: category.ok()?,
+                severity: severity?,
+                title: spec.title.clone(),
+                message: spec.message.clone(),
+                basis: spec.basis.clone(),
+                suggestion: spec.suggestion.clone(),
+            }),
+            speaker,
+            addressee,
+            when: when?,
+            unless: unless.into_iter().collect::<Option<_>>()?,
+            must_match: spec.examples.must_match.get_ref().clone(),
+            no_match: spec.examples.no_match.get_ref().clone(),
+            origin: file.name.clone(),
+        })
+    }
+
+    fn node(
+        &mut self,
+        file: &'a Parsed,
+        spanned: &'a Spanned<NodeSpec>,
+        errors: &mut Vec<RuleError>,
+    ) -> Option<Node> {
+        let spec = spanned.get_ref();
+        let kinds = [
+            spec.terms.is_some(),
+            spec.near.is_some(),
+            spec.regex.is_some(),
+            spec.all.is_some(),
+            spec.any.is_some(),
+            spec.not.is_some(),
+        ];
+        if kinds.iter().filter(|&&k| k).count() != 1 {
+            errors.push(file.error(
+                spanned.span(),
+                "a match needs exactly one of `terms`, `near`, `regex`, `all`, `any`, `not`".into(),
+            ));
+            return None;
+        }
+        let modifies_terms = spec.terms.is_some() || spec.near.is_some();
+        if !modifies_terms && (spec.negated_by.is_some() || spec.negation_window.is_some()) {
+            errors.push(file.error(
+                spanned.span(),
+                "`negated_by` applies only to `terms` and `near`".into(),
+            ));
+        }
+        if spec.near.is_none() && (spec.within.is_some() || spec.ordered.is_some()) {
+            errors.push(file.error(
+                spanned.span(),
+                "`within` and `ordered` apply only to `near`".into(),
+            ));
+        }
+        let negation = match &spec.negated_by {
+            Some(list) => Some(Negation {
+                set: self.term_set(file, list, spanned.span(), errors)?,
+                window: spec.negation_window.unwrap_or(DEFAULT_NEGATION_WINDOW),
+            }),
+            None => None,
+        };
+        if let Some(list) = &spec.terms {
+            let set = self.term_set(file, list, spanned.span(), errors)?;
+            return Some(Node::Terms { set, negation });
+        }
+        if let Some(lists) = &spec.near {
+            if lists.len() < 2 {
+                errors.push(file.error(
+                    spanned.span(),
+                    "`near` needs at least two term lists".into(),
+                ));
+                return None;
+            }
+            let sets: Option<Vec<SetId>> = lists
+                .iter()
+                .map(|list| self.term_set(file, list, spanned.span(), errors))
+                .collect();
+            return Some(Node::Near {
+                sets: sets?,
+                within: spec.within.unwrap_or(DEFAULT_WITHIN),
+                ordered: spec.ordered.unwrap_or(true),
+                negation,
+            });
+        }
+        if let Some(pattern) = &spec.regex {
+            return match Regex::new(pattern.get_ref()) {
+                Ok(regex) => Some(Node::Regex(regex)),
+                Err(e) => {
+                    errors.push(file.error(pattern.span(), format!("invalid regex: {e}")));
+                    None
+                }
+            };
+        }
+        if let Some(children) = spec.all.as_ref().or(spec.any.as_ref()) {
+            if children.is_empty() {
+                errors.push(file.error(
+                    spanned.span(),
+                    "`all`/`any` needs at least one match".into(),
+                ));
+                return None;
+            }
+            let nodes: Vec<Option<Node>> = children
+                .iter()
+                .map(|child| self.node(file, child, errors))
+                .collect();
+            let nodes: Vec<Node> = nodes.into_iter().collect::<Option<_>>()?;
+            return Some(if spec.all.is_some() {
+                Node::All(nodes)
+            } else {
+                Node::Any(nodes)
+            });
+        }
+        let child = spec.not.as_ref().expect("exactly one kind is set");
+        Some(Node::Not(Box::new(self.node(file, child, errors)?)))
+    }
+
+    /// Resolves a term list into an interned set.
+    fn term_set(
+        &mut self,
+        file: &'a Parsed,
+        list: &[Spanned<String>],
+        span: Range<usize>,
+        errors: &mut Vec<RuleError>,
+    ) -> Option<SetId> {
+        let mut terms = Vec::new();
+        let mut ok = true;
+        for item in list {
+            match self.expand(file, item, &mut Vec::new(), errors) {
+                Some(expanded) => terms.extend(expanded),
+                None => ok = false,
+            }
+        }
+        if terms.is_empty() && ok {
+            errors.push(file.error(span, "empty term list".into()));
+            return None;
+        }
+        ok.then(|| self.table.set(&terms))
+    }
+
+    /// A literal (normalized) or the terms of a lexicon reference.
+    fn expand(
+        &mut self,
+        file: &'a Parsed,
+        item: &Spanned<String>,
+        stack: &mut Vec<String>,
+        errors: &mut Vec<RuleError>,
+    ) -> Option<Vec<String>> {
+        let raw = item.get_ref();
+        let Some(name) = raw.strip_prefix('@') else {
+            let term = normalize(raw).as_str().to_string();
+            if term.trim().is_empty() {
+                errors.push(file.error(item.span(), "empty term".into()));
+                return None;
+            }
+            return Some(vec![term]);
+        };
+        if let Some(done) = self.expanded.get(name) {
+            return done.clone();
+        }
+        if stack.iter().any(|n| n == name) {
+            errors.push(file.error(
+                item.span(),
+                format!(
+                    "lexicon `{name}` includes itself (via {})",
+                    stack.join(" → ")
+                ),
+            ));
+            return None;
+        }
+        let Some(lexicon) = self.lexicons.get(name) else {
+            errors.push(file.error(item.span(), format!("unknown lexicon `@{name}`")));
+            return None;
+        };
+        let (lexicon_file, entries) = (lexicon.file, lexicon.value.get_ref());
+        stack.push(name.to_string());
+        let mut terms = Vec::new();
+        let mut ok = true;
+        for entry in entries {
+            match self.expand(lexicon_file, entry, stack, errors) {
+                Some(more) => terms.extend(more),
+                None => ok = false,
+            }
+        }
+        stack.pop();
+        let result = ok.then_some(terms);
+        self.expanded.insert(name.to_string(), result.clone());
+        result
+    }
+}
+
+impl Parsed {
+    fn error(&self, span: Range<usize>, message: String) -> RuleError {
+        error_at(&self.name, &self.text, span, message)
+    }
+}
+
+/// Interns terms and sets while compiling.
+#[derive(Default)]
+struct TermTableBuilder {
+    terms: Vec<String>,
+    term_ids: HashMap<String, TermId>,
+    sets: Vec<Vec<TermId>>,
+    set_ids: HashMap<Vec<TermId>, SetId>,
+}
+
+impl TermTableBuilder {
+    fn set(&mut self, terms: &[String]) -> SetId {
+        let mut ids: Vec<TermId> = terms.iter().map(|t| self.term(t)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if let Some(&id) = self.set_ids.get(&ids) {
+            return id;
+        }
+        let id = self.sets.len();
+        self.sets.push(ids.clone());
+        self.set_ids.insert(ids, id);
+        id
+    }
+
+    fn term(&mut self, term: &str) -> TermId {
+        if let Some(&id) = self.term_ids.get(term) {
+            return id;
+        }
+        let id = self.terms.len();
+        self.terms.push(term.to_string());
+        self.term_ids.insert(term.to_string(), id);
+        id
+    }
+
+    fn lookup(&self, term: &str) -> Option<TermId> {
+        self.term_ids.get(term).copied()
+    }
+
+    fn finish(self) -> TermTable {
+        let mut sets_of_term = vec![Vec::new(); self.terms.len()];
+        for (set, members) in self.sets.iter().enumerate() {
+            for &term in members {
+                sets_of_term[term].push(set);
+            }
+        }
+        TermTable {
+            terms: self.terms,
+            sets: self.sets,
+            sets_of_term,
+        }
+    }
+}
+
+/// Pinyin spellings of every term of two or more Chinese characters: each
+/// character in turn replaced by its readings ("fa院", "法yuan"), and short
+/// terms spelled fully in their first readings ("zuolao").
+fn pinyin_variants(table: &TermTable) -> Vec<(String, TermId)> {
+    let mut out = Vec::new();
+    for (id, term) in table.terms().iter().enumerate() {
+        let chars: Vec<char> = term.chars().collect();
+        if chars.len() < 2 || !chars.iter().all(|c| is_han(*c)) {
+            continue;
+        }
+        let readings: Vec<Vec<&'static str>> = term
+            .as_str()
+            .to_pinyin_multi()
+            .map(|multi| {
+                multi
+                    .map(|m| m.into_iter().map(|p| p.plain()).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        for (i, options) in readings.iter().enumerate() {
+            for reading in options {
+                let mut variant = String::new();
+                for (j, c) in chars.iter().enumerate() {
+                    if i == j {
+                        variant.push_str(reading);
+                    } else {
+                        variant.push(*c);
+                    }
+                }
+                out.push((variant, id));
+            }
+        }
+        if chars.len() <= FULL_PINYIN_MAX_CHARS && readings.iter().all(|r| !r.is_empty()) {
+            out.push((readings.iter().map(|r| r[0]).collect(), id));
+        }
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}

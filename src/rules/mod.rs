@@ -1,0 +1,366 @@
+//! Rules as data: loading, checking and compiling rule files.
+//!
+//! Rule files are TOML (see `rules/README.md` for the language). The built-in
+//! packs under `rules/` are embedded in the binary; further directories given
+//! with `--rules` are loaded after them, and a later pack replaces rules and
+//! lexicons of the same name. Loading reports every problem of every file at
+//! once, each with its file, line and column.
+
+mod compile;
+mod spec;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::finding::RuleInfo;
+use crate::segment::{Role, SpeakerLabels};
+
+/// Index of a term in [`TermTable`].
+pub type TermId = usize;
+/// Index of a term set (an expanded term list) in [`TermTable`].
+pub type SetId = usize;
+
+/// The built-in rule files, embedded so the binary works with no files around.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/context.toml",
+        include_str!("../../rules/context.toml"),
+    ),
+    (
+        "rules/lexicon.toml",
+        include_str!("../../rules/lexicon.toml"),
+    ),
+    ("rules/threat.toml", include_str!("../../rules/threat.toml")),
+    ("rules/insult.toml", include_str!("../../rules/insult.toml")),
+    (
+        "rules/impersonation.toml",
+        include_str!("../../rules/impersonation.toml"),
+    ),
+    (
+        "rules/disclosure.toml",
+        include_str!("../../rules/disclosure.toml"),
+    ),
+    (
+        "rules/false_claim.toml",
+        include_str!("../../rules/false_claim.toml"),
+    ),
+    (
+        "rules/harassment.toml",
+        include_str!("../../rules/harassment.toml"),
+    ),
+];
+
+/// A compiled, immutable set of rules with everything the engine needs.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// The rules, in load order.
+    pub rules: Vec<Rule>,
+    /// Every literal term and term set the rules use.
+    pub terms: TermTable,
+    /// Extra spellings to search for, each standing for a term.
+    pub variants: Vec<(String, TermId)>,
+    /// Speaker labels of each side.
+    pub labels: SpeakerLabels,
+    /// Cues for inferring who is listening.
+    pub context: ContextCues,
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// What the rule tells users.
+    pub info: Arc<RuleInfo>,
+    /// Speakers this rule judges.
+    pub speaker: SpeakerFilter,
+    /// The addressee this rule requires.
+    pub addressee: AddresseeFilter,
+    /// What must match.
+    pub when: Node,
+    /// Exceptions that clear a line.
+    pub unless: Vec<Node>,
+    /// Texts that must fire this rule.
+    pub must_match: Vec<String>,
+    /// Texts that must not fire this rule.
+    pub no_match: Vec<String>,
+    /// The file the rule came from.
+    pub origin: String,
+}
+
+/// Which speakers a rule judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpeakerFilter {
+    /// The agent side, and lines whose speaker is unknown.
+    Agent,
+    /// The callee side only.
+    Customer,
+    /// Everyone.
+    Any,
+}
+
+impl SpeakerFilter {
+    /// Whether a line spoken by `role` is judged.
+    pub fn admits(self, role: Role) -> bool {
+        match self {
+            SpeakerFilter::Agent => role != Role::Customer,
+            SpeakerFilter::Customer => role == Role::Customer,
+            SpeakerFilter::Any => true,
+        }
+    }
+}
+
+/// Who is being spoken to, as far as the context tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Addressee {
+    /// The debtor.
+    Debtor,
+    /// Someone who is not the debtor.
+    ThirdParty,
+    /// Not known.
+    Unknown,
+}
+
+/// The addressee a rule requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddresseeFilter {
+    /// Any addressee.
+    Any,
+    /// Only when speaking to the debtor (or not known to be a third party).
+    Debtor,
+    /// Only when known to be speaking to a third party.
+    ThirdParty,
+}
+
+impl AddresseeFilter {
+    /// Whether a line spoken to `addressee` is judged.
+    pub fn admits(self, addressee: Addressee) -> bool {
+        match self {
+            AddresseeFilter::Any => true,
+            AddresseeFilter::Debtor => addressee != Addressee::ThirdParty,
+            AddresseeFilter::ThirdParty => addressee == Addressee::ThirdParty,
+        }
+    }
+}
+
+/// A compiled match expression (the closed set of match kinds).
+#[derive(Debug)]
+pub enum Node {
+    /// Any term of a set, unless negated.
+    Terms {
+        /// The term set.
+        set: SetId,
+        /// Negators that cancel an occurrence.
+        negation: Option<Negation>,
+    },
+    /// One term of each set, within `within` tokens of the previous, in one sentence.
+    Near {
+        /// The term sets, in order.
+        sets: Vec<SetId>,
+        /// Most tokens between consecutive terms.
+        within: usize,
+        /// Whether the sets must appear in order.
+        ordered: bool,
+        /// Negators that cancel a match by what precedes its first term.
+        negation: Option<Negation>,
+    },
+    /// A regular expression over the normalized line.
+    Regex(Regex),
+    /// All of these.
+    All(Vec<Node>),
+    /// Any of these.
+    Any(Vec<Node>),
+    /// Not this.
+    Not(Box<Node>),
+}
+
+/// Negators that cancel a match when they come at most `window` tokens before it.
+#[derive(Clone, Copy, Debug)]
+pub struct Negation {
+    /// The negator terms.
+    pub set: SetId,
+    /// Most tokens between negator and match.
+    pub window: usize,
+}
+
+/// Matchers that move the inferred addressee; see `rules/context.toml`.
+#[derive(Debug, Default)]
+pub struct ContextCues {
+    /// Callee words showing they are not the debtor.
+    pub callee_is_third_party: Option<Node>,
+    /// Callee words showing they are the debtor.
+    pub callee_is_debtor: Option<Node>,
+    /// Agent words addressing a third party.
+    pub agent_addresses_third_party: Option<Node>,
+    /// Script section headings meant for third parties.
+    pub third_party_section: Option<Node>,
+}
+
+/// Every distinct normalized term, and the sets that group them.
+#[derive(Debug, Default)]
+pub struct TermTable {
+    terms: Vec<String>,
+    sets: Vec<Vec<TermId>>,
+    sets_of_term: Vec<Vec<SetId>>,
+}
+
+impl TermTable {
+    /// All terms; a term's index is its [`TermId`].
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// The terms of a set.
+    pub fn set(&self, set: SetId) -> &[TermId] {
+        &self.sets[set]
+    }
+
+    /// The number of sets.
+    pub fn set_count(&self) -> usize {
+        self.sets.len()
+    }
+
+    /// The sets a term belongs to.
+    pub fn sets_of(&self, term: TermId) -> &[SetId] {
+        &self.sets_of_term[term]
+    }
+}
+
+/// A problem in a rule file, located by file, line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// Every problem found while loading rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleErrors(pub Vec<RuleError>);
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RuleErrors {}
+
+/// Collects rule packs, then compiles them into a [`RuleSet`].
+#[derive(Debug, Default)]
+pub struct RuleSetBuilder {
+    packs: Vec<Vec<(String, String)>>,
+    io_errors: Vec<RuleError>,
+}
+
+impl RuleSetBuilder {
+    /// A builder holding the built-in packs.
+    pub fn new() -> RuleSetBuilder {
+        let builtin = BUILTIN
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        RuleSetBuilder {
+            packs: vec![builtin],
+            io_errors: Vec::new(),
+        }
+    }
+
+    /// A builder with no rules at all.
+    pub fn empty() -> RuleSetBuilder {
+        RuleSetBuilder::default()
+    }
+
+    /// Adds one pack made of named rule-file texts.
+    pub fn add_pack(&mut self, files: Vec<(String, String)>) -> &mut Self {
+        self.packs.push(files);
+        self
+    }
+
+    /// Adds every `*.toml` file of `dir` (not recursive) as one pack.
+    pub fn add_dir(&mut self, dir: &Path) -> &mut Self {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.io_errors.push(io_error(dir, &e));
+                return self;
+            }
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+            .collect();
+        paths.sort();
+        let mut files = Vec::new();
+        for path in paths {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => files.push((path.display().to_string(), text)),
+                Err(e) => self.io_errors.push(io_error(&path, &e)),
+            }
+        }
+        self.add_pack(files)
+    }
+
+    /// Checks and compiles everything added, reporting all problems at once.
+    pub fn build(&self) -> Result<RuleSet, RuleErrors> {
+        let mut errors = self.io_errors.clone();
+        match compile::compile(&self.packs) {
+            Ok(set) if errors.is_empty() => Ok(set),
+            Ok(_) => Err(RuleErrors(errors)),
+            Err(RuleErrors(more)) => {
+                errors.extend(more);
+                Err(RuleErrors(errors))
+            }
+        }
+    }
+}
+
+fn io_error(path: &Path, error: &std::io::Error) -> RuleError {
+    RuleError {
+        file: path.display().to_string(),
+        line: 1,
+        column: 1,
+        message: format!("cannot read rule file: {error}"),
+    }
+}
+
+impl RuleSet {
+    /// The built-in rules.
+    ///
+    /// # Panics
+    /// If the embedded rule files are broken; the test suite guarantees they are not.
+    pub fn builtin() -> RuleSet {
+        RuleSetBuilder::new()
+            .build()
+            .unwrap_or_else(|e| panic!("built-in rules are broken:\n{e}"))
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.info.id == id)
+    }
+}

@@ -1,0 +1,130 @@
+//! The TOML shape of a rule file, as written by rule authors.
+//!
+//! These types only mirror the file; [`compile`](super::compile) checks them
+//! and turns them into the matcher the engine runs. Every field that can be
+//! wrong keeps its span so errors point at file, line and column.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// One rule file: shared term lists, context cues and rules.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSpec {
+    /// Named term lists, referenced from rules as `@name`.
+    #[serde(default)]
+    pub lexicon: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    /// Speaker labels of each side.
+    #[serde(default)]
+    pub speakers: Option<SpeakersSpec>,
+    /// Cues that tell who is listening.
+    #[serde(default)]
+    pub context: Option<ContextSpec>,
+    /// Known spellings that evade a term (homophones, abbreviations):
+    /// `"傻逼" = ["煞笔", "sb"]`. Pinyin spellings are generated, not listed.
+    #[serde(default)]
+    pub variants: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    /// The rules.
+    #[serde(default)]
+    pub rule: Vec<Spanned<RuleSpec>>,
+}
+
+/// Speaker labels, as in GUIDELINES.md.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakersSpec {
+    /// Agent-side labels.
+    pub agent: Vec<String>,
+    /// Debtor labels.
+    pub debtor: Vec<String>,
+    /// Labels of callees who are not the debtor.
+    pub third_party: Vec<String>,
+}
+
+/// Matchers that move the inferred addressee of a conversation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    /// Callee words showing they are not the debtor ("我是他同事").
+    pub callee_is_third_party: Spanned<NodeSpec>,
+    /// Callee words showing they are the debtor ("是我", "我本人").
+    pub callee_is_debtor: Spanned<NodeSpec>,
+    /// Agent words addressing a third party ("您是他父亲吧", "麻烦转告您儿子").
+    pub agent_addresses_third_party: Spanned<NodeSpec>,
+    /// Section headings of scripts meant for third parties ("第三方联系话术").
+    pub third_party_section: Spanned<NodeSpec>,
+}
+
+/// One rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable id, e.g. `HG-T001`.
+    pub id: Spanned<String>,
+    /// One of the category names.
+    pub category: Spanned<String>,
+    /// `error`, `warning` or `info`.
+    pub severity: Spanned<String>,
+    /// Short Chinese title.
+    pub title: String,
+    /// Chinese explanation.
+    pub message: String,
+    /// Legal basis.
+    pub basis: String,
+    /// A compliant rewording.
+    pub suggestion: String,
+    /// Speakers the rule judges: `agent` (default), `customer`, `any`.
+    #[serde(default)]
+    pub speaker: Option<Spanned<String>>,
+    /// Required addressee: `any` (default), `debtor`, `third_party`.
+    #[serde(default)]
+    pub addressee: Option<Spanned<String>>,
+    /// What must be present.
+    pub when: Spanned<NodeSpec>,
+    /// Exceptions: if any of these matches, the line is lawful.
+    #[serde(default)]
+    pub unless: Vec<Spanned<NodeSpec>>,
+    /// Examples that must and must not fire the rule.
+    pub examples: ExamplesSpec,
+}
+
+/// A rule's examples; both lists must be non-empty.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesSpec {
+    /// Texts the rule must fire on.
+    #[serde(rename = "match")]
+    pub must_match: Spanned<Vec<String>>,
+    /// Texts the rule must not fire on.
+    pub no_match: Spanned<Vec<String>>,
+}
+
+/// One match expression. Exactly one of `terms`, `near`, `regex`, `all`,
+/// `any`, `not` is given; the other fields modify `terms` and `near`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    /// Any of these terms (`@name` for a lexicon).
+    pub terms: Option<Vec<Spanned<String>>>,
+    /// One term of each list, in order, each within `within` tokens of the
+    /// previous one, in one sentence.
+    pub near: Option<Vec<Vec<Spanned<String>>>>,
+    /// Most tokens between consecutive `near` terms (default 6).
+    pub within: Option<usize>,
+    /// Whether `near` lists must appear in the given order (default true).
+    pub ordered: Option<bool>,
+    /// A regular expression over the normalized line.
+    pub regex: Option<Spanned<String>>,
+    /// All of these.
+    pub all: Option<Vec<Spanned<NodeSpec>>>,
+    /// Any of these.
+    pub any: Option<Vec<Spanned<NodeSpec>>>,
+    /// Not this.
+    pub not: Option<Box<Spanned<NodeSpec>>>,
+    /// Terms that cancel a `terms`/`near` match when they come just before it.
+    pub negated_by: Option<Vec<Spanned<String>>>,
+    /// Most tokens between a negator and what it negates (default 3).
+    pub negation_window: Option<usize>,
+}
