@@ -15,6 +15,8 @@ use crate::segment::{LabelKind, Role, Utterance};
 #[derive(Debug, Default)]
 pub struct AddresseeTracker {
     conversation: Option<Addressee>,
+    /// The label of the last callee line, to notice a change of callee.
+    last_callee_label: Option<LabelKind>,
 }
 
 impl AddresseeTracker {
@@ -34,13 +36,20 @@ impl AddresseeTracker {
         };
         match utterance.role {
             Role::Customer => {
+                // A debtor label after a third-party one means the debtor
+                // came to the phone; otherwise a debtor label is weaker than
+                // the callee's own words ("客户：我是他妈妈").
+                let new_callee = utterance.label.is_some() && utterance.label != self.last_callee_label;
+                if utterance.label.is_some() {
+                    self.last_callee_label = utterance.label;
+                }
                 if utterance.label == Some(LabelKind::ThirdParty)
                     || matches(&cues.callee_is_third_party)
                 {
                     self.conversation = Some(Addressee::ThirdParty);
                 } else if matches(&cues.callee_is_debtor)
                     || (utterance.label == Some(LabelKind::Debtor)
-                        && self.conversation != Some(Addressee::ThirdParty))
+                        && (new_callee || self.conversation != Some(Addressee::ThirdParty)))
                 {
                     self.conversation = Some(Addressee::Debtor);
                 }
