@@ -139,8 +139,21 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         });
     }
 
-    // 5. Legacy Chinese encodings: GB18030 covers GBK and GB2312.
-    decode_strict(GB18030, bytes).map(|text| text_of(text, GB18030))
+    // 5. Legacy Chinese encodings: GB18030 covers GBK and GB2312. When it
+    //    fails too, report whichever encoding read further: that is the one
+    //    the file most likely is, and its offset is the one worth fixing.
+    decode_strict(GB18030, bytes)
+        .map(|text| text_of(text, GB18030))
+        .map_err(|gb_err| {
+            if utf8_err.valid_up_to() > gb_err.offset {
+                DecodeError {
+                    offset: utf8_err.valid_up_to(),
+                    encoding: display_name(UTF_8),
+                }
+            } else {
+                gb_err
+            }
+        })
 }
 
 /// Wraps decoded text, dropping one leading U+FEFF.

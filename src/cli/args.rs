@@ -31,6 +31,11 @@ pub struct RulesArgs {
     /// Extra rule directory (*.toml); later ones override earlier rules of the same id.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+
+    /// Use only the rules of `--rules` directories, not the built-in rules
+    /// (built-in speaker labels and shared lexicons stay available).
+    #[arg(long)]
+    pub no_default_rules: bool,
 }
 
 #[derive(Debug, Args)]

@@ -21,7 +21,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         },
         None => None,
     };
-    let checker = Checker::new(load_rules(&args.rules.rules)?);
+    let checker = Checker::new(load_rules(&args.rules)?);
 
     let mut errors = Vec::new();
     let inputs = discover(&args.paths, &args.globs, &mut errors)?;

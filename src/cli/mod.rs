@@ -45,10 +45,14 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// Loads the built-in rules plus every `--rules` directory.
-fn load_rules(dirs: &[std::path::PathBuf]) -> anyhow::Result<RuleSet> {
-    let mut builder = RuleSetBuilder::new();
-    for dir in dirs {
+/// Loads the built-in rules (unless excluded) plus every `--rules` directory.
+fn load_rules(args: &args::RulesArgs) -> anyhow::Result<RuleSet> {
+    let mut builder = if args.no_default_rules {
+        RuleSetBuilder::without_builtin_rules()
+    } else {
+        RuleSetBuilder::new()
+    };
+    for dir in &args.rules {
         builder.add_dir(dir);
     }
     builder

@@ -11,7 +11,7 @@ use super::{EXIT_FINDINGS, load_rules};
 
 /// Lists every rule: id, category, severity, title.
 pub fn list(args: &RulesArgs) -> anyhow::Result<u8> {
-    let rules = load_rules(&args.rules)?;
+    let rules = load_rules(args)?;
     let mut out = std::io::stdout().lock();
     for rule in &rules.rules {
         let info = &rule.info;
@@ -26,7 +26,7 @@ pub fn list(args: &RulesArgs) -> anyhow::Result<u8> {
 
 /// Shows everything a rule says, with its examples.
 pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
-    let rules = load_rules(&args.rules.rules)?;
+    let rules = load_rules(&args.rules)?;
     let Some(rule) = rules.get(&args.id) else {
         bail!("no rule with id `{}` (see `hegui rules`)", args.id);
     };
@@ -57,7 +57,7 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
 
 /// Runs every rule's examples; exit code 1 if any behaves otherwise.
 pub fn test_rules(args: &RulesArgs) -> anyhow::Result<u8> {
-    let checker = Checker::new(load_rules(&args.rules)?);
+    let checker = Checker::new(load_rules(args)?);
     let report = run_examples(&checker);
     let mut out = std::io::stdout().lock();
     for failure in &report.failures {

@@ -72,6 +72,8 @@ pub(super) fn compile(packs: &[Vec<(String, String)>]) -> Result<RuleSet, RuleEr
     if errors.is_empty() {
         Ok(set)
     } else {
+        errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        errors.dedup();
         Err(RuleErrors(errors))
     }
 }

@@ -23,34 +23,28 @@ pub type TermId = usize;
 /// Index of a term set (an expanded term list) in [`TermTable`].
 pub type SetId = usize;
 
+/// A rule file under `rules/`, embedded in the binary.
+macro_rules! embed {
+    ($name:literal) => {
+        (
+            concat!("rules/", $name),
+            include_str!(concat!("../../rules/", $name)),
+        )
+    };
+}
+
+/// Speaker labels, context cues and shared lexicons: loaded even without the
+/// built-in rules, since every rule pack relies on them.
+const BASE: &[(&str, &str)] = &[embed!("context.toml"), embed!("lexicon.toml")];
+
 /// The built-in rule files, embedded so the binary works with no files around.
 const BUILTIN: &[(&str, &str)] = &[
-    (
-        "rules/context.toml",
-        include_str!("../../rules/context.toml"),
-    ),
-    (
-        "rules/lexicon.toml",
-        include_str!("../../rules/lexicon.toml"),
-    ),
-    ("rules/threat.toml", include_str!("../../rules/threat.toml")),
-    ("rules/insult.toml", include_str!("../../rules/insult.toml")),
-    (
-        "rules/impersonation.toml",
-        include_str!("../../rules/impersonation.toml"),
-    ),
-    (
-        "rules/disclosure.toml",
-        include_str!("../../rules/disclosure.toml"),
-    ),
-    (
-        "rules/false_claim.toml",
-        include_str!("../../rules/false_claim.toml"),
-    ),
-    (
-        "rules/harassment.toml",
-        include_str!("../../rules/harassment.toml"),
-    ),
+    embed!("threat.toml"),
+    embed!("insult.toml"),
+    embed!("impersonation.toml"),
+    embed!("disclosure.toml"),
+    embed!("false_claim.toml"),
+    embed!("harassment.toml"),
 ];
 
 /// A compiled, immutable set of rules with everything the engine needs.
@@ -277,21 +271,21 @@ pub struct RuleSetBuilder {
 }
 
 impl RuleSetBuilder {
-    /// A builder holding the built-in packs.
+    /// A builder holding the built-in rules and base data.
     pub fn new() -> RuleSetBuilder {
-        let builtin = BUILTIN
-            .iter()
-            .map(|(name, text)| (name.to_string(), text.to_string()))
-            .collect();
         RuleSetBuilder {
-            packs: vec![builtin],
+            packs: vec![embedded(BASE.iter().chain(BUILTIN))],
             io_errors: Vec::new(),
         }
     }
 
-    /// A builder with no rules at all.
-    pub fn empty() -> RuleSetBuilder {
-        RuleSetBuilder::default()
+    /// A builder with the base data (speaker labels, context cues, shared
+    /// lexicons) but none of the built-in rules.
+    pub fn without_builtin_rules() -> RuleSetBuilder {
+        RuleSetBuilder {
+            packs: vec![embedded(BASE.iter())],
+            io_errors: Vec::new(),
+        }
     }
 
     /// Adds one pack made of named rule-file texts.
@@ -337,6 +331,12 @@ impl RuleSetBuilder {
             }
         }
     }
+}
+
+fn embedded<'a>(files: impl Iterator<Item = &'a (&'a str, &'a str)>) -> Vec<(String, String)> {
+    files
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect()
 }
 
 fn io_error(path: &Path, error: &std::io::Error) -> RuleError {
