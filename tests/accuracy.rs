@@ -1,0 +1,141 @@
+//! Accuracy on our own labelled corpus (`tests/corpus/labelled.jsonl`,
+//! written to GUIDELINES.md independently of the development corpus) and the
+//! false-alarm rate on ordinary dialogue (`tests/corpus/everyday.txt`).
+//!
+//! Scoring follows `shared/tools/score.py`: a line counts once for the
+//! any-violation F1; per category, a prediction listed in `also` is not a
+//! false alarm.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hegui::engine::Checker;
+use hegui::finding::Category;
+use hegui::rules::RuleSet;
+use hegui::source::SourceFile;
+use serde::Deserialize;
+
+/// Floors for the labelled corpus. Raise them as the rules improve; never
+/// lower them to make a change pass.
+const MIN_LINE_F1: f64 = 0.85;
+const MIN_CATEGORY_PRECISION: f64 = 0.85;
+const MIN_CATEGORY_RECALL: f64 = 0.75;
+/// Ceiling for findings per line of everyday dialogue.
+const MAX_EVERYDAY_FALSE_ALARM_RATE: f64 = 0.01;
+
+#[derive(Deserialize)]
+struct Case {
+    id: String,
+    lines: Vec<Line>,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    text: String,
+    labels: Vec<Category>,
+    #[serde(default)]
+    also: Vec<Category>,
+}
+
+#[derive(Default)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Counts {
+    fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+fn corpus(name: &str) -> String {
+    let path = format!("{}/tests/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn labelled_corpus_meets_the_accuracy_floors() {
+    let checker = Checker::new(RuleSet::builtin());
+    let mut lines = Counts::default();
+    let mut by_category: BTreeMap<Category, Counts> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for raw in corpus("labelled.jsonl").lines().filter(|l| !l.trim().is_empty()) {
+        let case: Case = serde_json::from_str(raw).expect("valid corpus line");
+        let text: String = case.lines.iter().map(|l| format!("{}\n", l.text)).collect();
+        let source = SourceFile::new(case.id.clone(), text, "UTF-8");
+        let mut found: BTreeMap<usize, BTreeSet<Category>> = BTreeMap::new();
+        for finding in checker.check(&source) {
+            found.entry(finding.start.line).or_default().insert(finding.rule.category);
+        }
+        for (n, line) in case.lines.iter().enumerate() {
+            let predicted = found.remove(&(n + 1)).unwrap_or_default();
+            match (line.labels.is_empty(), predicted.is_empty()) {
+                (false, false) => lines.tp += 1,
+                (true, false) => lines.fp += 1,
+                (false, true) => lines.fn_ += 1,
+                (true, true) => {}
+            }
+            for category in Category::ALL {
+                let counts = by_category.entry(category).or_default();
+                let gold = line.labels.contains(&category);
+                let pred = predicted.contains(&category);
+                if gold && pred {
+                    counts.tp += 1;
+                } else if pred && !gold && !line.also.contains(&category) {
+                    counts.fp += 1;
+                    errors.push(format!("false alarm {category}: {}:{} {}", case.id, n + 1, line.text));
+                } else if gold && !pred {
+                    counts.fn_ += 1;
+                    errors.push(format!("miss {category}: {}:{} {}", case.id, n + 1, line.text));
+                }
+            }
+        }
+    }
+    let mut report = format!("line F1 {:.3}\n", lines.f1());
+    for (category, counts) in &by_category {
+        report += &format!(
+            "{category:24} precision {:.3} recall {:.3}\n",
+            counts.precision(),
+            counts.recall()
+        );
+    }
+    let context = format!("{report}\n{}", errors.join("\n"));
+    assert!(lines.f1() >= MIN_LINE_F1, "line F1 below floor\n{context}");
+    for (category, counts) in &by_category {
+        assert!(counts.precision() >= MIN_CATEGORY_PRECISION, "{category} precision below floor\n{context}");
+        assert!(counts.recall() >= MIN_CATEGORY_RECALL, "{category} recall below floor\n{context}");
+    }
+}
+
+#[test]
+fn everyday_dialogue_raises_almost_no_alarms() {
+    let checker = Checker::new(RuleSet::builtin());
+    let text = corpus("everyday.txt");
+    let source = SourceFile::new("everyday.txt", text, "UTF-8");
+    let findings = checker.check(&source);
+    let rate = findings.len() as f64 / source.line_count() as f64;
+    let listed: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{} {}: {}", f.rule.id, f.start.line, source.line_text(f.start.line)))
+        .collect();
+    assert!(
+        rate <= MAX_EVERYDAY_FALSE_ALARM_RATE,
+        "{} findings on {} everyday lines:\n{}",
+        findings.len(),
+        source.line_count(),
+        listed.join("\n")
+    );
+    assert!(source.line_count() >= 300, "the everyday corpus must stay large");
+}
