@@ -52,7 +52,11 @@ impl Counts {
     }
     fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -71,13 +75,19 @@ fn labelled_corpus_meets_the_accuracy_floors() {
     let mut lines = Counts::default();
     let mut by_category: BTreeMap<Category, Counts> = BTreeMap::new();
     let mut errors = Vec::new();
-    for raw in corpus("labelled.jsonl").lines().filter(|l| !l.trim().is_empty()) {
+    for raw in corpus("labelled.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
         let case: Case = serde_json::from_str(raw).expect("valid corpus line");
         let text: String = case.lines.iter().map(|l| format!("{}\n", l.text)).collect();
         let source = SourceFile::new(case.id.clone(), text, "UTF-8");
         let mut found: BTreeMap<usize, BTreeSet<Category>> = BTreeMap::new();
         for finding in checker.check(&source) {
-            found.entry(finding.start.line).or_default().insert(finding.rule.category);
+            found
+                .entry(finding.start.line)
+                .or_default()
+                .insert(finding.rule.category);
         }
         for (n, line) in case.lines.iter().enumerate() {
             let predicted = found.remove(&(n + 1)).unwrap_or_default();
@@ -95,10 +105,20 @@ fn labelled_corpus_meets_the_accuracy_floors() {
                     counts.tp += 1;
                 } else if pred && !gold && !line.also.contains(&category) {
                     counts.fp += 1;
-                    errors.push(format!("false alarm {category}: {}:{} {}", case.id, n + 1, line.text));
+                    errors.push(format!(
+                        "false alarm {category}: {}:{} {}",
+                        case.id,
+                        n + 1,
+                        line.text
+                    ));
                 } else if gold && !pred {
                     counts.fn_ += 1;
-                    errors.push(format!("miss {category}: {}:{} {}", case.id, n + 1, line.text));
+                    errors.push(format!(
+                        "miss {category}: {}:{} {}",
+                        case.id,
+                        n + 1,
+                        line.text
+                    ));
                 }
             }
         }
@@ -114,8 +134,14 @@ fn labelled_corpus_meets_the_accuracy_floors() {
     let context = format!("{report}\n{}", errors.join("\n"));
     assert!(lines.f1() >= MIN_LINE_F1, "line F1 below floor\n{context}");
     for (category, counts) in &by_category {
-        assert!(counts.precision() >= MIN_CATEGORY_PRECISION, "{category} precision below floor\n{context}");
-        assert!(counts.recall() >= MIN_CATEGORY_RECALL, "{category} recall below floor\n{context}");
+        assert!(
+            counts.precision() >= MIN_CATEGORY_PRECISION,
+            "{category} precision below floor\n{context}"
+        );
+        assert!(
+            counts.recall() >= MIN_CATEGORY_RECALL,
+            "{category} recall below floor\n{context}"
+        );
     }
 }
 
@@ -128,7 +154,14 @@ fn everyday_dialogue_raises_almost_no_alarms() {
     let rate = findings.len() as f64 / source.line_count() as f64;
     let listed: Vec<String> = findings
         .iter()
-        .map(|f| format!("{} {}: {}", f.rule.id, f.start.line, source.line_text(f.start.line)))
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f.rule.id,
+                f.start.line,
+                source.line_text(f.start.line)
+            )
+        })
         .collect();
     assert!(
         rate <= MAX_EVERYDAY_FALSE_ALARM_RATE,
@@ -137,5 +170,8 @@ fn everyday_dialogue_raises_almost_no_alarms() {
         source.line_count(),
         listed.join("\n")
     );
-    assert!(source.line_count() >= 300, "the everyday corpus must stay large");
+    assert!(
+        source.line_count() >= 300,
+        "the everyday corpus must stay large"
+    );
 }

@@ -48,7 +48,12 @@ fn a_50_mb_single_line_is_checked_without_panic() {
 fn invalid_utf8_binary_and_mixed_encodings() {
     let checker = checker();
     let mut mixed = "坐席：这里是法院。\n".as_bytes().to_vec();
-    mixed.extend(encoding_rs::GB18030.encode("坐席：小心你家人出事。\n").0.iter());
+    mixed.extend(
+        encoding_rs::GB18030
+            .encode("坐席：小心你家人出事。\n")
+            .0
+            .iter(),
+    );
     for bytes in [
         &b"\xff\xfe\xfd\xfc"[..],
         b"\x00\x01\x02\x03binary\x00",
@@ -65,8 +70,16 @@ fn crlf_lines_report_the_same_columns_as_lf() {
     let checker = checker();
     let lf = SourceFile::new("lf", "你好\n我们是法院执行局的。\n".into(), "UTF-8");
     let crlf = SourceFile::new("crlf", "你好\r\n我们是法院执行局的。\r\n".into(), "UTF-8");
-    let a: Vec<_> = checker.check(&lf).iter().map(|f| (f.rule.id.clone(), f.start, f.end)).collect();
-    let b: Vec<_> = checker.check(&crlf).iter().map(|f| (f.rule.id.clone(), f.start, f.end)).collect();
+    let a: Vec<_> = checker
+        .check(&lf)
+        .iter()
+        .map(|f| (f.rule.id.clone(), f.start, f.end))
+        .collect();
+    let b: Vec<_> = checker
+        .check(&crlf)
+        .iter()
+        .map(|f| (f.rule.id.clone(), f.start, f.end))
+        .collect();
     assert!(!a.is_empty());
     assert_eq!(a, b);
 }
@@ -82,21 +95,33 @@ fn positions_point_at_the_original_text_after_normalization() {
         .find(|f| f.rule.category == hegui::finding::Category::Impersonation)
         .expect("spaced-out 法院 is still impersonation");
     let original = &source.text[finding.span.clone()];
-    assert!(original.contains("法 院"), "span covers the spaced original: {original:?}");
+    assert!(
+        original.contains("法 院"),
+        "span covers the spaced original: {original:?}"
+    );
     assert_eq!(finding.start.line, 1);
-    assert_eq!(finding.start.column, text[..finding.span.start].chars().count() + 1);
+    assert_eq!(
+        finding.start.column,
+        text[..finding.span.start].chars().count() + 1
+    );
 }
 
 #[test]
 fn gb18030_positions_count_characters_of_the_decoded_text() {
     let checker = checker();
-    let bytes = encoding_rs::GB18030.encode("第一行\n坐席：我们是法院执行局的。\n").0;
+    let bytes = encoding_rs::GB18030
+        .encode("第一行\n坐席：我们是法院执行局的。\n")
+        .0;
     let Ok(Decoded::Text { text, encoding }) = decode(&bytes, None) else {
         panic!("GB18030 text decodes");
     };
     assert_eq!(encoding, "GB18030");
     let source = SourceFile::new("gb", text, encoding);
-    let finding = checker.check(&source).into_iter().next().expect("a finding");
+    let finding = checker
+        .check(&source)
+        .into_iter()
+        .next()
+        .expect("a finding");
     assert_eq!(finding.start.line, 2);
     assert!(finding.start.column > 3, "after the speaker label");
 }
@@ -104,9 +129,10 @@ fn gb18030_positions_count_characters_of_the_decoded_text() {
 #[test]
 fn pseudo_random_text_never_panics() {
     let checker = checker();
-    let alphabet: Vec<char> = "你我他法院坐牢家人出事小心，。！？ \t\u{200b}ａＳＢsb:：[]0123456789坐席客户\r\n廢物"
-        .chars()
-        .collect();
+    let alphabet: Vec<char> =
+        "你我他法院坐牢家人出事小心，。！？ \t\u{200b}ａＳＢsb:：[]0123456789坐席客户\r\n廢物"
+            .chars()
+            .collect();
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     for _ in 0..300 {
         let mut text = String::new();

@@ -32,11 +32,19 @@ fn every_rule_example_behaves_as_declared() {
         .failures
         .iter()
         .map(|f| {
-            let want = if f.expected_match { "must match" } else { "must not match" };
+            let want = if f.expected_match {
+                "must match"
+            } else {
+                "must not match"
+            };
             format!("{} ({}) {want}: {}", f.rule, f.origin, f.text)
         })
         .collect();
-    assert!(failures.is_empty(), "rule examples failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "rule examples failed:\n{}",
+        failures.join("\n")
+    );
     assert!(report.passed > 0);
 }
 
@@ -85,7 +93,9 @@ fn every_rule_says_why_and_what_to_say_instead() {
             ("suggestion", &info.suggestion),
         ] {
             assert!(
-                value.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                value
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{}: {field} must be written in Chinese",
                 info.id
             );
@@ -147,15 +157,33 @@ examples.no_match = ["b"]
     builder.add_pack(vec![("broken.toml".to_string(), broken.to_string())]);
     let errors = builder.build().expect_err("the file is broken").0;
     let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-    assert!(messages.iter().any(|m| m.starts_with("broken.toml:4:") && m.contains("threats")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("`within` and `ordered` apply only to `near`")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("unknown lexicon `@nowhere`")), "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("broken.toml:4:") && m.contains("threats")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`within` and `ordered` apply only to `near`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("unknown lexicon `@nowhere`")),
+        "{messages:?}"
+    );
 }
 
 #[test]
 fn toml_syntax_errors_point_at_the_line() {
     let mut builder = RuleSetBuilder::without_builtin_rules();
-    builder.add_pack(vec![("bad.toml".to_string(), "[lexicon]\nx = [\"a\",\n".to_string())]);
+    builder.add_pack(vec![(
+        "bad.toml".to_string(),
+        "[lexicon]\nx = [\"a\",\n".to_string(),
+    )]);
     let errors = builder.build().expect_err("syntax error").0;
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].file, "bad.toml");
@@ -197,5 +225,8 @@ fn lexicon_cycles_are_reported() {
     let mut builder = RuleSetBuilder::without_builtin_rules();
     builder.add_pack(vec![("cycle.toml".to_string(), text.to_string())]);
     let errors = builder.build().expect_err("cycle").0;
-    assert!(errors.iter().any(|e| e.message.contains("includes itself")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.message.contains("includes itself")),
+        "{errors:?}"
+    );
 }

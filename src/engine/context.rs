@@ -39,7 +39,8 @@ impl AddresseeTracker {
                 // A debtor label after a third-party one means the debtor
                 // came to the phone; otherwise a debtor label is weaker than
                 // the callee's own words ("客户：我是他妈妈").
-                let new_callee = utterance.label.is_some() && utterance.label != self.last_callee_label;
+                let new_callee =
+                    utterance.label.is_some() && utterance.label != self.last_callee_label;
                 if utterance.label.is_some() {
                     self.last_callee_label = utterance.label;
                 }
