@@ -9,6 +9,7 @@ mod eval;
 mod prefilter;
 mod tokens;
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 pub use context::AddresseeTracker;
@@ -18,9 +19,9 @@ use self::eval::{LineView, eval, trigger};
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::Tokenizer;
 use crate::finding::Finding;
-use crate::normalize::normalize;
+use crate::normalize::{NormText, normalize};
 use crate::rules::{Addressee, Rule, RuleSet, SetId};
-use crate::segment::segment;
+use crate::segment::{Utterance, segment};
 use crate::source::SourceFile;
 
 /// A rule set ready to check text; build once, share across threads.
@@ -71,68 +72,93 @@ impl Checker {
             .get_or_init(|| Tokenizer::new(self.rules.terms.terms().iter().map(String::as_str)));
         let mut hits = SetHits::default();
         let mut tracker = AddresseeTracker::default();
+        let mut section_verdict: Option<(Range<usize>, bool)> = None;
         let mut judged = Vec::new();
         for utterance in segment(source, &self.rules.labels) {
-            let raw = &source.text[utterance.content.clone()];
-            let norm = normalize(raw);
+            let norm = normalize(&source.text[utterance.content.clone()]);
             self.prefilter.scan(norm.as_str(), &self.rules, &mut hits);
             let line = LineView::new(norm.as_str(), &hits, tokenizer);
-            let section = utterance.section.clone().map(|range| {
-                let heading = normalize(&source.text[range]);
-                let mut heading_hits = SetHits::default();
-                self.prefilter
-                    .scan(heading.as_str(), &self.rules, &mut heading_hits);
-                let view = LineView::new(heading.as_str(), &heading_hits, tokenizer);
-                self.rules
-                    .context
-                    .third_party_section
+            let in_third_party_section =
+                utterance
+                    .section
                     .as_ref()
-                    .is_some_and(|cue| eval(cue, &view).is_some())
-            });
-            let addressee = tracker.observe(&utterance, section, &line, &self.rules.context);
+                    .map(|range| match &section_verdict {
+                        Some((cached, verdict)) if cached == range => *verdict,
+                        _ => {
+                            let verdict =
+                                self.is_third_party_section(&source.text[range.clone()], tokenizer);
+                            section_verdict = Some((range.clone(), verdict));
+                            verdict
+                        }
+                    });
+            let addressee = tracker.observe(
+                &utterance,
+                in_third_party_section,
+                &line,
+                &self.rules.context,
+            );
             if hits.is_empty() && self.triggers.iter().all(Option::is_some) {
-                continue;
+                continue; // the common case: no term, nothing to evaluate
             }
             for (rule, trigger) in self.rules.rules.iter().zip(&self.triggers) {
-                if !rule.speaker.admits(utterance.role) || !rule.addressee.admits(addressee) {
-                    continue;
-                }
-                if trigger
-                    .as_ref()
-                    .is_some_and(|sets| !sets.iter().any(|&s| hits.has(s)))
+                if !rule.speaker.admits(utterance.role)
+                    || !rule.addressee.admits(addressee)
+                    || trigger
+                        .as_ref()
+                        .is_some_and(|sets| !sets.iter().any(|&s| hits.has(s)))
                 {
                     continue;
                 }
-                let Some(evidence) = fires(rule, &line) else {
-                    continue;
-                };
-                let (start, end) = match (
-                    evidence.iter().map(|o| o.start).min(),
-                    evidence.iter().map(|o| o.end).max(),
-                ) {
-                    (Some(start), Some(end)) => (start, end),
-                    _ => (0, norm.as_str().len()),
-                };
-                let original = norm.original_range(start..end);
-                let span = utterance.content.start + original.start
-                    ..utterance.content.start + original.end;
-                judged.push(Judged {
-                    finding: Finding {
-                        rule: rule.info.clone(),
-                        start: source.position(span.start),
-                        end: source.position(span.end),
-                        span,
-                        speaker: utterance.role,
-                        matched: evidence
-                            .iter()
-                            .map(|o| norm.as_str()[o.start..o.end].to_string())
-                            .collect(),
-                    },
-                    addressee,
-                });
+                if let Some(evidence) = fires(rule, &line) {
+                    let finding = self.finding(source, &utterance, &norm, rule, &evidence);
+                    judged.push(Judged { finding, addressee });
+                }
             }
         }
         judged
+    }
+
+    /// Whether a script section heading is meant for calls to third parties.
+    fn is_third_party_section(&self, heading: &str, tokenizer: &Tokenizer) -> bool {
+        let Some(cue) = &self.rules.context.third_party_section else {
+            return false;
+        };
+        let heading = normalize(heading);
+        let mut hits = SetHits::default();
+        self.prefilter
+            .scan(heading.as_str(), &self.rules, &mut hits);
+        eval(cue, &LineView::new(heading.as_str(), &hits, tokenizer)).is_some()
+    }
+
+    /// A finding spanning the evidence, mapped back to the original text.
+    fn finding(
+        &self,
+        source: &SourceFile,
+        utterance: &Utterance,
+        norm: &NormText,
+        rule: &Rule,
+        evidence: &[Occurrence],
+    ) -> Finding {
+        let start = evidence.iter().map(|o| o.start).min().unwrap_or(0);
+        let end = evidence
+            .iter()
+            .map(|o| o.end)
+            .max()
+            .unwrap_or(norm.as_str().len());
+        let original = norm.original_range(start..end);
+        let base = utterance.content.start;
+        let span = base + original.start..base + original.end;
+        Finding {
+            rule: rule.info.clone(),
+            start: source.position(span.start),
+            end: source.position(span.end),
+            span,
+            speaker: utterance.role,
+            matched: evidence
+                .iter()
+                .map(|o| norm.as_str()[o.start..o.end].to_string())
+                .collect(),
+        }
     }
 }
 
