@@ -174,3 +174,141 @@ fn fires(rule: &Rule, line: &LineView<'_>) -> Option<Vec<Occurrence>> {
     }
     Some(evidence)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSetBuilder;
+
+    /// A checker over one rule whose `when` (and optional extra keys) are given.
+    fn checker_with(rule_body: &str) -> Checker {
+        let text = format!(
+            r#"
+[[rule]]
+id = "TEST-1"
+category = "threat"
+severity = "error"
+title = "t"
+message = "m"
+basis = "b"
+suggestion = "s"
+{rule_body}
+examples.match = ["x"]
+examples.no_match = ["y"]
+"#
+        );
+        let mut builder = RuleSetBuilder::without_builtin_rules();
+        builder.add_pack(vec![("test.toml".to_string(), text)]);
+        Checker::new(builder.build().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn fired_lines(checker: &Checker, text: &str) -> Vec<usize> {
+        let source = SourceFile::new("t", text.to_string(), "UTF-8");
+        checker
+            .check(&source)
+            .iter()
+            .map(|f| f.start.line)
+            .collect()
+    }
+
+    #[test]
+    fn ordered_near_requires_the_given_order() {
+        let checker = checker_with(r#"when = { near = [["小心"], ["家人"]], within = 3 }"#);
+        assert_eq!(fired_lines(&checker, "小心你的家人\n家人要小心\n"), vec![1]);
+    }
+
+    #[test]
+    fn unordered_near_accepts_either_order() {
+        let checker =
+            checker_with(r#"when = { near = [["小心"], ["家人"]], within = 3, ordered = false }"#);
+        assert_eq!(
+            fired_lines(&checker, "小心你的家人\n家人要小心\n"),
+            vec![1, 2]
+        );
+    }
+
+    #[test]
+    fn near_stays_within_one_sentence_and_the_word_limit() {
+        let checker = checker_with(r#"when = { near = [["小心"], ["家人"]], within = 2 }"#);
+        let text = "小心。家人\n小心点吧我跟你说清楚这件事关系到你的家人\n";
+        assert!(fired_lines(&checker, text).is_empty());
+    }
+
+    #[test]
+    fn negators_just_before_a_term_cancel_it() {
+        let checker = checker_with(r#"when = { terms = ["联系您的家人"], negated_by = ["不会"] }"#);
+        assert_eq!(
+            fired_lines(&checker, "我们不会联系您的家人\n我们会联系您的家人\n"),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn unless_clears_the_whole_line() {
+        let checker =
+            checker_with("when = { terms = [\"法院\"] }\nunless = [{ terms = [\"冒充\"] }]");
+        assert_eq!(
+            fired_lines(&checker, "冒充法院的电话\n我是法院的\n"),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn not_and_regex_compose() {
+        let checker = checker_with(
+            r#"when = { all = [{ regex = "\\d+天" }, { not = { terms = ["罚息"] } }] }"#,
+        );
+        assert_eq!(
+            fired_lines(&checker, "逾期3天\n逾期3天会产生罚息\n"),
+            vec![1]
+        );
+    }
+
+    #[test]
+    fn customer_lines_are_not_judged() {
+        let checker = checker_with(r#"when = { terms = ["法院"] }"#);
+        let text = "坐席：您好\n客户：我要去法院告你\n你们等着\n坐席：我是法院的\n";
+        assert_eq!(fired_lines(&checker, text), vec![4]);
+    }
+
+    #[test]
+    fn third_party_rules_wait_for_a_third_party() {
+        let checker = checker_with("addressee = \"third_party\"\nwhen = { terms = [\"逾期\"] }");
+        let text = "坐席：您的账单逾期了\n联系人：我是他同事\n坐席：他的账单逾期了\n客户：我是本人\n坐席：您的账单逾期了\n";
+        assert_eq!(fired_lines(&checker, text), vec![3]);
+    }
+
+    #[test]
+    fn third_party_sections_of_a_script_count_as_third_party() {
+        let checker = checker_with("addressee = \"third_party\"\nwhen = { terms = [\"逾期\"] }");
+        let text = "## 本人话术\n您的账单逾期了\n## 第三方联系话术\n他的账单逾期了\n";
+        assert_eq!(fired_lines(&checker, text), vec![4]);
+    }
+
+    #[test]
+    fn evasions_match_the_plain_term() {
+        let checker = checker_with(r#"when = { terms = ["法院", "傻逼"] }"#);
+        let text = "法 院\nfa院\n法-院\n檢察院與法院\n\u{200b}傻\u{200b}逼\nshabi\n";
+        assert_eq!(fired_lines(&checker, text), vec![1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn latin_spellings_do_not_fire_inside_words() {
+        let checker = checker_with(r#"when = { terms = ["傻逼"] }"#);
+        // "shabi" is a generated spelling; inside "shabiz" it is not one.
+        assert!(fired_lines(&checker, "shabiz\n").is_empty());
+    }
+
+    #[test]
+    fn finding_spans_cover_the_original_text() {
+        let checker = checker_with(r#"when = { near = [["小心"], ["家人"]], within = 3 }"#);
+        let source = SourceFile::new("t", "坐席：小 心你家人！\n".to_string(), "UTF-8");
+        let finding = checker.check(&source).pop().expect("fires");
+        assert_eq!(&source.text[finding.span.clone()], "小 心你家人");
+        assert_eq!(finding.start.column, 4);
+        assert_eq!(
+            finding.matched,
+            vec!["小心".to_string(), "家人".to_string()]
+        );
+    }
+}

@@ -15,7 +15,11 @@ const MAX_TOKENIZED_BYTES: usize = 64 * 1024;
 /// Bytes per word used for the estimate (a word is about 1.5 CJK characters).
 const ESTIMATED_BYTES_PER_WORD: usize = 4;
 
-/// A jieba segmenter with the rules' domain dictionary; build once per process.
+/// Collection vocabulary for jieba (`word frequency tag` per line), so that
+/// words like 失信被执行人 or 催收函 count as one word.
+const DOMAIN_DICTIONARY: &str = include_str!("../../rules/dict.txt");
+
+/// A jieba segmenter with the domain dictionary; build once per process.
 pub struct Tokenizer {
     jieba: Jieba,
 }
@@ -27,9 +31,13 @@ impl std::fmt::Debug for Tokenizer {
 }
 
 impl Tokenizer {
-    /// jieba's dictionary plus `words` (the rules' terms), so that terms stay whole.
+    /// jieba's dictionary, the domain dictionary and `words` (the rules'
+    /// terms), so that terms stay whole.
     pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Tokenizer {
         let mut jieba = Jieba::new();
+        jieba
+            .load_dict(&mut DOMAIN_DICTIONARY.as_bytes())
+            .expect("the domain dictionary is well-formed (checked by a test)");
         for word in words {
             if word.chars().count() >= 2 {
                 jieba.add_word(word, None, None);
@@ -126,6 +134,18 @@ mod tests {
         let gap = words.gap(from, to);
         assert!((1..=3).contains(&gap), "gap {gap}");
         assert_eq!(words.gap(to, to), 0);
+    }
+
+    #[test]
+    fn domain_dictionary_keeps_collection_terms_whole() {
+        let tokenizer = Tokenizer::new([]);
+        let words: Vec<&str> = tokenizer
+            .jieba
+            .cut("他已被列为失信被执行人", true)
+            .into_iter()
+            .map(|t| t.word)
+            .collect();
+        assert!(words.contains(&"失信被执行人"), "{words:?}");
     }
 
     #[test]
