@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::segment::Role;
+use crate::segment::{Addressee, Role};
 
 /// The violation categories of GUIDELINES.md, plus the further categories of
 /// conduct that regulations forbid but that the six do not name.
@@ -158,6 +158,8 @@ pub struct Finding {
     pub end: Position,
     /// Who said it.
     pub speaker: Role,
+    /// Who was being spoken to, as inferred from the context.
+    pub addressee: Addressee,
     /// The normalized terms that made the rule fire, for `--explain`.
     pub matched: Vec<String>,
 }

@@ -29,6 +29,18 @@ pub enum Role {
     Unknown,
 }
 
+/// Who is being spoken to, as far as the context tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Addressee {
+    /// The debtor.
+    Debtor,
+    /// Someone who is not the debtor.
+    ThirdParty,
+    /// Not known.
+    Unknown,
+}
+
 /// The speaker labels that mark each side of a call.
 #[derive(Clone, Debug, Default)]
 pub struct SpeakerLabels {

@@ -33,15 +33,6 @@ pub struct Checker {
     tokenizer: OnceLock<Tokenizer>,
 }
 
-/// A finding with the context that produced it, for `--explain`.
-#[derive(Clone, Debug)]
-pub struct Judged {
-    /// The finding.
-    pub finding: Finding,
-    /// Who was being addressed on that line, as inferred.
-    pub addressee: Addressee,
-}
-
 impl Checker {
     /// Prepares `rules` for checking.
     pub fn new(rules: RuleSet) -> Checker {
@@ -62,18 +53,13 @@ impl Checker {
 
     /// Every finding in `source`, in line order.
     pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
-        self.judge(source).into_iter().map(|j| j.finding).collect()
-    }
-
-    /// Every finding in `source` with the context that kept it.
-    pub fn judge(&self, source: &SourceFile) -> Vec<Judged> {
         let tokenizer = self
             .tokenizer
             .get_or_init(|| Tokenizer::new(self.rules.terms.terms().iter().map(String::as_str)));
         let mut hits = SetHits::default();
         let mut tracker = AddresseeTracker::default();
         let mut section_verdict: Option<(Range<usize>, bool)> = None;
-        let mut judged = Vec::new();
+        let mut findings = Vec::new();
         for utterance in segment(source, &self.rules.labels) {
             let norm = normalize(&source.text[utterance.content.clone()]);
             self.prefilter.scan(norm.as_str(), &self.rules, &mut hits);
@@ -110,12 +96,12 @@ impl Checker {
                     continue;
                 }
                 if let Some(evidence) = fires(rule, &line) {
-                    let finding = self.finding(source, &utterance, &norm, rule, &evidence);
-                    judged.push(Judged { finding, addressee });
+                    findings
+                        .push(self.finding(source, &utterance, addressee, &norm, rule, &evidence));
                 }
             }
         }
-        judged
+        findings
     }
 
     /// Whether a script section heading is meant for calls to third parties.
@@ -135,6 +121,7 @@ impl Checker {
         &self,
         source: &SourceFile,
         utterance: &Utterance,
+        addressee: Addressee,
         norm: &NormText,
         rule: &Rule,
         evidence: &[Occurrence],
@@ -154,6 +141,7 @@ impl Checker {
             end: source.position(span.end),
             span,
             speaker: utterance.role,
+            addressee,
             matched: evidence
                 .iter()
                 .map(|o| norm.as_str()[o.start..o.end].to_string())

@@ -45,7 +45,8 @@
 //! - `excerpt` is the text of line `line`, trimmed; a line longer than 200
 //!   characters is cut to a window of about 200 characters around the span,
 //!   with `…` marking each cut end (never inside a character).
-//! - `matched` (the normalized terms that made the rule fire) is present only
+//! - `matched` (the normalized terms that made the rule fire) and `addressee`
+//!   (`debtor`, `third_party` or `unknown`, as inferred) are present only
 //!   with `--explain`.
 //! - `summary.by_category` always has all six categories, zero or not.
 //! - `errors` lists inputs that could not be checked; it is present, and
@@ -66,7 +67,7 @@ use serde::{Serialize, Serializer};
 
 use super::{ELLIPSIS, EXCERPT_MAX_CHARS, FileReport, InputError, ReportOptions, Summary};
 use crate::finding::{Category, Finding, Severity};
-use crate::segment::Role;
+use crate::segment::{Addressee, Role};
 use crate::source::SourceFile;
 
 /// The version of the JSON contract written by this module.
@@ -106,6 +107,9 @@ pub struct JsonFinding<'a> {
     /// The terms that made the rule fire; only with `--explain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<&'a [String]>,
+    /// Who was being spoken to, as inferred; only with `--explain`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addressee: Option<Addressee>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -128,6 +132,7 @@ impl<'a> JsonFinding<'a> {
             speaker: finding.speaker,
             suggestion: &rule.suggestion,
             matched: explain.then_some(finding.matched.as_slice()),
+            addressee: explain.then_some(finding.addressee),
         }
     }
 }
@@ -264,6 +269,7 @@ mod tests {
         speaker: String,
         suggestion: String,
         matched: Option<Vec<String>>,
+        addressee: Option<String>,
     }
 
     #[derive(Debug, Deserialize)]

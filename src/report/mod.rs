@@ -216,7 +216,7 @@ pub(crate) mod test_support {
 
     use super::FileReport;
     use crate::finding::{Category, Finding, RuleInfo, Severity};
-    use crate::segment::Role;
+    use crate::segment::{Addressee, Role};
     use crate::source::SourceFile;
 
     /// A rule of `category` with recognisable texts.
@@ -242,6 +242,7 @@ pub(crate) mod test_support {
             end: source.position(span.end),
             span,
             speaker: Role::Agent,
+            addressee: Addressee::Unknown,
             matched: vec![needle.to_string()],
         }
     }

@@ -28,6 +28,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{ELLIPSIS, EXCERPT_MAX_CHARS, FileReport, InputError, ReportOptions, Summary};
 use crate::finding::{Finding, Severity};
+use crate::segment::{Addressee, Role};
 use crate::source::SourceFile;
 
 /// How a tab in a source line is shown.
@@ -143,8 +144,32 @@ fn write_finding(
     note("建议", &rule.suggestion)?;
     if options.explain {
         note("命中", &finding.matched.join("、"))?;
+        note(
+            "语境",
+            &format!(
+                "说话人 {}，对象 {}",
+                role_zh(finding.speaker),
+                addressee_zh(finding.addressee)
+            ),
+        )?;
     }
     writeln!(out)
+}
+
+fn role_zh(role: Role) -> &'static str {
+    match role {
+        Role::Agent => "坐席",
+        Role::Customer => "客户方",
+        Role::Unknown => "未知",
+    }
+}
+
+fn addressee_zh(addressee: Addressee) -> &'static str {
+    match addressee {
+        Addressee::Debtor => "债务人",
+        Addressee::ThirdParty => "第三方",
+        Addressee::Unknown => "未确定",
+    }
 }
 
 /// A source line as shown, and where the carets go under it.

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use regex::Regex;
 
 use crate::finding::RuleInfo;
+pub use crate::segment::Addressee;
 use crate::segment::{Role, SpeakerLabels};
 
 /// Index of a term in [`TermTable`].
@@ -103,18 +104,6 @@ impl SpeakerFilter {
             SpeakerFilter::Any => true,
         }
     }
-}
-
-/// Who is being spoken to, as far as the context tells.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Addressee {
-    /// The debtor.
-    Debtor,
-    /// Someone who is not the debtor.
-    ThirdParty,
-    /// Not known.
-    Unknown,
 }
 
 /// The addressee a rule requires.
