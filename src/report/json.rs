@@ -390,13 +390,17 @@ mod tests {
     }
 
     #[test]
-    fn explain_adds_matched() {
+    fn explain_adds_matched_and_addressee() {
         let text = render(Format::Json, &sample(), &[], true);
         let doc: MirrorDocument = serde_json::from_str(&text).unwrap();
         assert_eq!(
             doc.findings[0].matched.as_deref(),
             Some(&["小心你家里人".to_string()][..])
         );
+        assert_eq!(doc.findings[0].addressee.as_deref(), Some("unknown"));
+        let plain: MirrorDocument =
+            serde_json::from_str(&render(Format::Json, &sample(), &[], false)).unwrap();
+        assert_eq!(plain.findings[0].addressee, None);
     }
 
     #[test]
