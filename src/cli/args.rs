@@ -24,6 +24,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run every rule's examples (for teams writing their own rules).
     TestRules(RulesArgs),
+    /// Audit call notes (CSV, JSONL, transcript folders) with metadata rules.
+    Audit(super::audit::AuditArgs),
 }
 
 #[derive(Debug, Args)]

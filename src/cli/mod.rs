@@ -4,6 +4,7 @@
 //! rule-file or I/O errors (after every other input has been checked).
 
 mod args;
+mod audit;
 mod check;
 mod inputs;
 mod rules_cmd;
@@ -35,6 +36,7 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => rules_cmd::list(&args),
         Command::Explain(args) => rules_cmd::explain(&args),
         Command::TestRules(args) => rules_cmd::test_rules(&args),
+        Command::Audit(args) => audit::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
