@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::segment::{Addressee, Role};
 
-/// The violation categories of GUIDELINES.md, plus the further categories of
-/// conduct that regulations forbid but that the six do not name.
+/// The six violation categories of GUIDELINES.md, plus further categories of
+/// conduct that regulations forbid and that the six do not name on their own.
+/// A line may carry a further category beside one of the six.
 ///
 /// The serialized names are a public contract (JSON output, rule files).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -33,10 +34,20 @@ pub enum Category {
     FalseClaim,
     /// Contact at night or without pause, occupying, posting notices.
     Harassment,
+    /// Making the debt public: contact-list blasts, social media, notices.
+    PublicizeDebt,
+    /// Demanding payment from people who are not liable (父债子还).
+    NonLiablePayment,
+    /// Asking for repayment into a private account.
+    PrivateAccount,
+    /// Pushing the debtor to borrow elsewhere to repay (以贷养贷).
+    InduceBorrowing,
+    /// A script template that never states the agent's organisation and staff number.
+    MissingIdentification,
 }
 
 impl Category {
-    /// Every category, in the order used for summaries.
+    /// The six categories of GUIDELINES.md, in the order used for summaries.
     pub const ALL: [Category; 6] = [
         Category::Threat,
         Category::Insult,
@@ -44,6 +55,15 @@ impl Category {
         Category::ThirdPartyDisclosure,
         Category::FalseClaim,
         Category::Harassment,
+    ];
+
+    /// The further categories, reported beside the six.
+    pub const FURTHER: [Category; 5] = [
+        Category::PublicizeDebt,
+        Category::NonLiablePayment,
+        Category::PrivateAccount,
+        Category::InduceBorrowing,
+        Category::MissingIdentification,
     ];
 
     /// The stable machine name, as in JSON output and rule files.
@@ -55,6 +75,11 @@ impl Category {
             Category::ThirdPartyDisclosure => "third_party_disclosure",
             Category::FalseClaim => "false_claim",
             Category::Harassment => "harassment",
+            Category::PublicizeDebt => "publicize_debt",
+            Category::NonLiablePayment => "non_liable_payment",
+            Category::PrivateAccount => "private_account",
+            Category::InduceBorrowing => "induce_borrowing",
+            Category::MissingIdentification => "missing_identification",
         }
     }
 
@@ -67,6 +92,11 @@ impl Category {
             Category::ThirdPartyDisclosure => "向第三方披露",
             Category::FalseClaim => "虚假法律后果",
             Category::Harassment => "骚扰",
+            Category::PublicizeDebt => "公开债务信息",
+            Category::NonLiablePayment => "向非债务人索款",
+            Category::PrivateAccount => "要求转入私人账户",
+            Category::InduceBorrowing => "诱导借新还旧",
+            Category::MissingIdentification => "未表明身份",
         }
     }
 }
@@ -83,6 +113,7 @@ impl FromStr for Category {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Category::ALL
             .into_iter()
+            .chain(Category::FURTHER)
             .find(|c| c.as_str() == s)
             .ok_or_else(|| format!("unknown category `{s}`"))
     }

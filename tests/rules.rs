@@ -51,7 +51,7 @@ fn every_rule_example_behaves_as_declared() {
 #[test]
 fn every_category_has_rules() {
     let rules = RuleSet::builtin();
-    for category in Category::ALL {
+    for category in Category::ALL.into_iter().chain(Category::FURTHER) {
         assert!(
             rules.rules.iter().any(|r| r.info.category == category),
             "no rule for {category}"
@@ -73,6 +73,11 @@ fn rule_ids_are_unique_and_match_their_category() {
             Category::ThirdPartyDisclosure => 'D',
             Category::FalseClaim => 'F',
             Category::Harassment => 'H',
+            Category::PublicizeDebt => 'P',
+            Category::NonLiablePayment => 'L',
+            Category::PrivateAccount => 'A',
+            Category::InduceBorrowing => 'B',
+            Category::MissingIdentification => 'N',
         };
         assert!(
             info.id.starts_with(&format!("HG-{letter}")) && info.id.len() == 7,

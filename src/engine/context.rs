@@ -1,25 +1,40 @@
 //! Who is being addressed: the debtor, a third party, or not known.
 //!
 //! Third-party disclosure depends on the listener, which a line rarely says
-//! itself. The tracker follows a conversation line by line: a callee's label
-//! (联系人, 家属) or their own words ("我是他同事") mark a third party; the
-//! agent's words ("您是他父亲吧") do too; a script section headed for third
-//! parties ("第三方联系话术") covers the lines under it. The cues are rule
-//! data (`rules/context.toml`), evaluated like any match.
+//! itself. The cues are rule data (`rules/context.toml`), evaluated like any
+//! match; how long a cue holds depends on the kind of document:
+//!
+//! - In a **transcript** the listener is one person for a stretch of the
+//!   call: a callee's label (联系人, 家属) or own words ("我是他同事"), or the
+//!   agent's words ("您是他父亲吧"), mark a third party until the debtor is
+//!   on the line (a debtor label after a third-party one, "是我").
+//! - In a **script template** every line stands alone: the agent's words mark
+//!   only their own line, and a section headed for third parties
+//!   ("第三方联系话术") covers the lines under it.
 
 use super::eval::{LineView, eval};
-use crate::rules::{Addressee, ContextCues};
+use crate::rules::{Addressee, ContextCues, Node};
 use crate::segment::{LabelKind, Role, Utterance};
 
-/// Follows the addressee through one file.
-#[derive(Debug, Default)]
+/// Follows the addressee through one document.
+#[derive(Debug)]
 pub struct AddresseeTracker {
+    is_transcript: bool,
     conversation: Option<Addressee>,
     /// The label of the last callee line, to notice a change of callee.
     last_callee_label: Option<LabelKind>,
 }
 
 impl AddresseeTracker {
+    /// A tracker for a transcript (`true`) or a script template.
+    pub fn new(is_transcript: bool) -> AddresseeTracker {
+        AddresseeTracker {
+            is_transcript,
+            conversation: None,
+            last_callee_label: None,
+        }
+    }
+
     /// Updates the state with one line and returns the addressee for it.
     ///
     /// `in_third_party_section` is whether the line's section heading is
@@ -31,9 +46,17 @@ impl AddresseeTracker {
         line: &LineView<'_>,
         cues: &ContextCues,
     ) -> Addressee {
-        let matches = |cue: &Option<crate::rules::Node>| {
-            cue.as_ref().is_some_and(|node| eval(node, line).is_some())
-        };
+        let matches =
+            |cue: &Option<Node>| cue.as_ref().is_some_and(|node| eval(node, line).is_some());
+        if !self.is_transcript {
+            return if in_third_party_section == Some(true)
+                || matches(&cues.agent_addresses_third_party)
+            {
+                Addressee::ThirdParty
+            } else {
+                Addressee::Unknown
+            };
+        }
         match utterance.role {
             Role::Customer => {
                 // A debtor label after a third-party one means the debtor
@@ -61,10 +84,6 @@ impl AddresseeTracker {
                 }
             }
         }
-        match (self.conversation, in_third_party_section) {
-            (Some(addressee), _) => addressee,
-            (None, Some(true)) => Addressee::ThirdParty,
-            (None, _) => Addressee::Unknown,
-        }
+        self.conversation.unwrap_or(Addressee::Unknown)
     }
 }

@@ -20,7 +20,7 @@ use self::prefilter::{Prefilter, SetHits};
 use self::tokens::Tokenizer;
 use crate::finding::Finding;
 use crate::normalize::{NormText, normalize};
-use crate::rules::{Addressee, Rule, RuleSet, SetId};
+use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
 use crate::segment::{Utterance, segment};
 use crate::source::SourceFile;
 
@@ -37,7 +37,13 @@ impl Checker {
     /// Prepares `rules` for checking.
     pub fn new(rules: RuleSet) -> Checker {
         let prefilter = Prefilter::new(&rules);
-        let triggers = rules.rules.iter().map(|rule| trigger(&rule.when)).collect();
+        let triggers = rules
+            .rules
+            .iter()
+            .map(|rule| match &rule.matcher {
+                Matcher::Line(node) | Matcher::Missing { node, .. } => trigger(node),
+            })
+            .collect();
         Checker {
             rules,
             prefilter,
@@ -51,16 +57,19 @@ impl Checker {
         &self.rules
     }
 
-    /// Every finding in `source`, in line order.
+    /// Every finding in `source`, in line order (document-level findings
+    /// of `missing` rules come last).
     pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
         let tokenizer = self
             .tokenizer
             .get_or_init(|| Tokenizer::new(self.rules.terms.terms().iter().map(String::as_str)));
+        let utterances = segment(source, &self.rules.labels);
         let mut hits = SetHits::default();
-        let mut tracker = AddresseeTracker::default();
+        let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
         let mut section_verdict: Option<(Range<usize>, bool)> = None;
+        let mut satisfied = vec![false; self.rules.rules.len()];
         let mut findings = Vec::new();
-        for utterance in segment(source, &self.rules.labels) {
+        for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
             self.prefilter.scan(norm.as_str(), &self.rules, &mut hits);
             let line = LineView::new(norm.as_str(), &hits, tokenizer);
@@ -71,14 +80,14 @@ impl Checker {
                     .map(|range| match &section_verdict {
                         Some((cached, verdict)) if cached == range => *verdict,
                         _ => {
-                            let verdict =
-                                self.is_third_party_section(&source.text[range.clone()], tokenizer);
+                            let heading = &source.text[range.clone()];
+                            let verdict = self.is_third_party_section(heading, tokenizer);
                             section_verdict = Some((range.clone(), verdict));
                             verdict
                         }
                     });
             let addressee = tracker.observe(
-                &utterance,
+                utterance,
                 in_third_party_section,
                 &line,
                 &self.rules.context,
@@ -86,7 +95,8 @@ impl Checker {
             if hits.is_empty() && self.triggers.iter().all(Option::is_some) {
                 continue; // the common case: no term, nothing to evaluate
             }
-            for (rule, trigger) in self.rules.rules.iter().zip(&self.triggers) {
+            let rules = self.rules.rules.iter().zip(&self.triggers).enumerate();
+            for (index, (rule, trigger)) in rules {
                 if !rule.speaker.admits(utterance.role)
                     || !rule.addressee.admits(addressee)
                     || trigger
@@ -95,13 +105,60 @@ impl Checker {
                 {
                     continue;
                 }
-                if let Some(evidence) = fires(rule, &line) {
-                    findings
-                        .push(self.finding(source, &utterance, addressee, &norm, rule, &evidence));
+                match &rule.matcher {
+                    Matcher::Line(when) => {
+                        if let Some(evidence) = fires(rule, when, &line) {
+                            let finding =
+                                self.finding(source, utterance, addressee, &norm, rule, &evidence);
+                            findings.push(finding);
+                        }
+                    }
+                    Matcher::Missing { node, .. } => {
+                        satisfied[index] = satisfied[index] || eval(node, &line).is_some();
+                    }
                 }
             }
         }
+        findings.extend(self.missing_findings(source, &utterances, &satisfied));
         findings
+    }
+
+    /// Findings of `missing` rules that no line of a script template satisfied.
+    fn missing_findings(
+        &self,
+        source: &SourceFile,
+        utterances: &[Utterance],
+        satisfied: &[bool],
+    ) -> Vec<Finding> {
+        let is_transcript = utterances.iter().any(|u| u.label.is_some());
+        let mut spoken = utterances
+            .iter()
+            .filter(|u| !u.is_heading && !source.text[u.content.clone()].trim().is_empty());
+        let (Some(first), false) = (spoken.next(), is_transcript) else {
+            return Vec::new();
+        };
+        let spoken_lines = 1 + spoken.count();
+        self.rules
+            .rules
+            .iter()
+            .zip(satisfied)
+            .filter(|(rule, satisfied)| match rule.matcher {
+                Matcher::Missing { min_lines, .. } => !**satisfied && spoken_lines >= min_lines,
+                Matcher::Line(_) => false,
+            })
+            .map(|(rule, _)| {
+                let span = first.content.clone();
+                Finding {
+                    rule: rule.info.clone(),
+                    start: source.position(span.start),
+                    end: source.position(span.end),
+                    span,
+                    speaker: first.role,
+                    addressee: Addressee::Unknown,
+                    matched: Vec::new(),
+                }
+            })
+            .collect()
     }
 
     /// Whether a script section heading is meant for calls to third parties.
@@ -150,9 +207,9 @@ impl Checker {
     }
 }
 
-/// The evidence if `rule` fires on `line` and no exception clears it.
-fn fires(rule: &Rule, line: &LineView<'_>) -> Option<Vec<Occurrence>> {
-    let evidence = eval(&rule.when, line)?;
+/// The evidence if `when` matches `line` and none of the rule's exceptions does.
+fn fires(rule: &Rule, when: &Node, line: &LineView<'_>) -> Option<Vec<Occurrence>> {
+    let evidence = eval(when, line)?;
     if rule
         .unless
         .iter()
@@ -297,6 +354,26 @@ examples.no_match = ["y"]
         assert_eq!(
             finding.matched,
             vec!["小心".to_string(), "家人".to_string()]
+        );
+    }
+
+    #[test]
+    fn missing_rules_fire_once_on_templates_that_never_say_it() {
+        let checker = checker_with("missing = { terms = [\"工号\"] }\nmin_lines = 3");
+        let without = "## 开场\n您好，我是云海银行的专员。\n请问是王先生吗？\n您的账单已逾期。\n";
+        assert_eq!(fired_lines(&checker, without), vec![2]);
+        let with =
+            "## 开场\n您好，我是云海银行的专员，工号 1024。\n请问是王先生吗？\n您的账单已逾期。\n";
+        assert!(fired_lines(&checker, with).is_empty());
+        let short = "您好。\n再见。\n";
+        assert!(
+            fired_lines(&checker, short).is_empty(),
+            "fragments are not templates"
+        );
+        let transcript = "坐席：您好\n客户：你好\n坐席：请还款\n坐席：再见\n";
+        assert!(
+            fired_lines(&checker, transcript).is_empty(),
+            "only script templates"
         );
     }
 }

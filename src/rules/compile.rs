@@ -16,8 +16,8 @@ use toml::Spanned;
 
 use super::spec::{FileSpec, NodeSpec, RuleSpec};
 use super::{
-    AddresseeFilter, ContextCues, Negation, Node, Rule, RuleError, RuleErrors, RuleSet, SetId,
-    SpeakerFilter, TermId, TermTable,
+    AddresseeFilter, ContextCues, Matcher, Negation, Node, Rule, RuleError, RuleErrors, RuleSet,
+    SetId, SpeakerFilter, TermId, TermTable,
 };
 use crate::finding::{Category, RuleInfo, Severity};
 use crate::normalize::normalize;
@@ -27,6 +27,8 @@ use crate::segment::SpeakerLabels;
 const DEFAULT_WITHIN: usize = 6;
 /// Default most tokens between a negator and what it negates.
 const DEFAULT_NEGATION_WINDOW: usize = 3;
+/// Default shortest script template judged by a `missing` rule.
+const DEFAULT_MIN_LINES: usize = 5;
 /// Terms up to this many characters also match when spelled fully in pinyin.
 const FULL_PINYIN_MAX_CHARS: usize = 4;
 
@@ -273,7 +275,29 @@ impl<'a> Compiler<'a> {
                 errors.push(file.error(list.span(), format!("{what} needs at least one example")));
             }
         }
-        let when = self.node(file, &spec.when, errors);
+        let matcher = match (&spec.when, &spec.missing) {
+            (Some(when), None) => self.node(file, when, errors).map(Matcher::Line),
+            (None, Some(missing)) => {
+                self.node(file, missing, errors)
+                    .map(|node| Matcher::Missing {
+                        node,
+                        min_lines: spec.min_lines.unwrap_or(DEFAULT_MIN_LINES),
+                    })
+            }
+            _ => {
+                errors.push(file.error(
+                    spec.id.span(),
+                    "a rule needs exactly one of `when` and `missing`".into(),
+                ));
+                None
+            }
+        };
+        if spec.min_lines.is_some() && spec.missing.is_none() {
+            errors.push(file.error(
+                spec.id.span(),
+                "`min_lines` applies only to `missing`".into(),
+            ));
+        }
         let unless: Vec<Option<Node>> = spec
             .unless
             .iter()
@@ -294,7 +318,7 @@ impl<'a> Compiler<'a> {
             }),
             speaker,
             addressee,
-            when: when?,
+            matcher: matcher?,
             unless: unless.into_iter().collect::<Option<_>>()?,
             must_match: spec.examples.must_match.get_ref().clone(),
             no_match: spec.examples.no_match.get_ref().clone(),

@@ -72,8 +72,8 @@ pub struct Rule {
     pub speaker: SpeakerFilter,
     /// The addressee this rule requires.
     pub addressee: AddresseeFilter,
-    /// What must match.
-    pub when: Node,
+    /// What the rule looks for.
+    pub matcher: Matcher,
     /// Exceptions that clear a line.
     pub unless: Vec<Node>,
     /// Texts that must fire this rule.
@@ -82,6 +82,21 @@ pub struct Rule {
     pub no_match: Vec<String>,
     /// The file the rule came from.
     pub origin: String,
+}
+
+/// How a rule looks at a document.
+#[derive(Debug)]
+pub enum Matcher {
+    /// Fires on every line where the expression matches.
+    Line(Node),
+    /// Fires once per script template of at least `min_lines` non-empty
+    /// lines when no judged line matches the expression.
+    Missing {
+        /// What some line must say.
+        node: Node,
+        /// Shorter templates are not judged.
+        min_lines: usize,
+    },
 }
 
 /// Which speakers a rule judges.

@@ -81,8 +81,17 @@ pub struct RuleSpec {
     /// Required addressee: `any` (default), `debtor`, `third_party`.
     #[serde(default)]
     pub addressee: Option<Spanned<String>>,
-    /// What must be present.
-    pub when: Spanned<NodeSpec>,
+    /// What must be present on a line for the rule to fire.
+    #[serde(default)]
+    pub when: Option<Spanned<NodeSpec>>,
+    /// Instead of `when`: the rule fires once per script template when no
+    /// line matches this (e.g. the agent never states a staff number).
+    #[serde(default)]
+    pub missing: Option<Spanned<NodeSpec>>,
+    /// With `missing`: templates shorter than this many non-empty lines are
+    /// not judged (default 5), since a fragment is not a whole script.
+    #[serde(default)]
+    pub min_lines: Option<usize>,
     /// Exceptions: if any of these matches, the line is lawful.
     #[serde(default)]
     pub unless: Vec<Spanned<NodeSpec>>,
