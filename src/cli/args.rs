@@ -78,6 +78,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Print only the number of findings per rule, most frequent first,
+    /// instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
     #[command(flatten)]
     pub rules: RulesArgs,
 }

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use anyhow::bail;
 use hegui::decode::encoding_for_label;
 use hegui::engine::Checker;
-use hegui::report::{FileReport, ReportOptions, write_report};
+use hegui::report::{FileReport, Format, ReportOptions, write_report, write_statistics};
 use rayon::prelude::*;
 
 use super::args::{CheckArgs, ColorChoice};
@@ -49,18 +49,30 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let options = ReportOptions {
         color: use_color(args.color),
         explain: args.explain,
+        rules: checker
+            .rules()
+            .rules
+            .iter()
+            .map(|r| r.info.clone())
+            .collect(),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written =
-        write_report(&mut out, args.format, &reports, &errors, &options).and_then(|()| out.flush());
+    let written = if args.statistics {
+        write_statistics(&mut out, &reports)
+    } else {
+        write_report(&mut out, args.format, &reports, &errors, &options)
+    }
+    .and_then(|()| out.flush());
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         bail!("cannot write output: {e}");
     }
-    for error in &errors {
-        if !matches!(args.format, hegui::report::Format::Text) {
+    // The text report lists input errors itself; everything else leaves them
+    // to standard error.
+    if args.statistics || args.format != Format::Text {
+        for error in &errors {
             eprintln!("hegui: error: {}: {}", error.path, error.message);
         }
     }

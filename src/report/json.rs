@@ -296,8 +296,8 @@ mod tests {
     ) -> String {
         let mut out = Vec::new();
         let options = ReportOptions {
-            color: false,
             explain,
+            ..ReportOptions::default()
         };
         write_report(&mut out, format, reports, errors, &options).unwrap();
         String::from_utf8(out).unwrap()

@@ -1,21 +1,31 @@
 //! Reporters: one module per output format, all writing to `&mut dyn Write`.
 //!
 //! [`write_report`] is the single entry point the CLI calls; it dispatches on
-//! [`Format`] to [`text`] (human, rustc/ruff style) or [`json`] (the versioned
-//! machine contract, as one document or as JSON Lines). Reporters never print
-//! on their own, never exit and never panic on a failed write: an error such
-//! as a broken pipe is returned to the caller.
+//! [`Format`] to [`text`] (human, rustc/ruff style), [`json`] (the versioned
+//! machine contract, as one document or as JSON Lines), [`concise`] (one line
+//! per finding) or one of the CI formats: [`sarif`] (code scanning),
+//! [`github`] (GitHub Actions annotations), [`junit`] (test reports) and
+//! [`rdjson`] (reviewdog). [`write_statistics`] prints the per-rule counts of
+//! `--statistics`. Reporters never print on their own, never exit and never
+//! panic on a failed write: an error such as a broken pipe is returned to the
+//! caller.
 
+pub mod concise;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod rdjson;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::finding::{Category, Finding};
+use crate::finding::{Category, Finding, RuleInfo};
 use crate::source::SourceFile;
 
 /// The findings of one checked input, with the source they point into.
@@ -81,16 +91,29 @@ pub enum Format {
     Json,
     /// JSON Lines: one finding object per line, nothing else.
     Jsonl,
+    /// One line per finding: `path:line:col: severity[RULE] title (category)`.
+    Concise,
+    /// SARIF 2.1.0, for code scanning (e.g. GitHub's `upload-sarif`).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`), one per finding.
+    Github,
+    /// JUnit XML: one test suite per checked file, one failure per finding.
+    Junit,
+    /// reviewdog's Diagnostic Format (`rdjson`), one document.
+    Rdjson,
 }
 
 /// How to print, as decided by the CLI.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReportOptions {
     /// Use ANSI colours (text format only). The CLI sets this when standard
     /// output is a terminal and `NO_COLOR` is unset; reporters never look.
     pub color: bool,
     /// Also show the normalized terms that made each rule fire (`--explain`).
     pub explain: bool,
+    /// Every loaded rule, fired or not, in load order. SARIF describes the
+    /// whole catalog; a rule that fired but is missing here is added after it.
+    pub rules: Vec<Arc<RuleInfo>>,
 }
 
 /// Writes `reports` and `errors` to `out` in `format`.
@@ -110,6 +133,44 @@ pub fn write_report(
         Format::Text => text::write(&mut buffered, reports, errors, options)?,
         Format::Json => json::write_json(&mut buffered, reports, errors, options)?,
         Format::Jsonl => json::write_jsonl(&mut buffered, reports, options)?,
+        Format::Concise => concise::write(&mut buffered, reports)?,
+        Format::Sarif => sarif::write(&mut buffered, reports, errors, options)?,
+        Format::Github => github::write(&mut buffered, reports, errors)?,
+        Format::Junit => junit::write(&mut buffered, reports, errors)?,
+        Format::Rdjson => rdjson::write(&mut buffered, reports)?,
+    }
+    buffered.flush()
+}
+
+/// Writes the `--statistics` table: one line per rule that fired, most
+/// frequent first (ties by rule id), like
+/// `  12  HG-T001  [threat] 威胁债务人家人安全`.
+///
+/// Counts are right-aligned and ids padded to a common width. Nothing is
+/// written when there are no findings.
+pub fn write_statistics(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
+    let mut counts: BTreeMap<&str, (usize, &RuleInfo)> = BTreeMap::new();
+    for finding in reports.iter().flat_map(|r| &r.findings) {
+        counts
+            .entry(finding.rule.id.as_str())
+            .or_insert((0, &finding.rule))
+            .0 += 1;
+    }
+    let mut rows: Vec<(usize, &RuleInfo)> = counts.into_values().collect();
+    // The map iterates in id order and the sort is stable.
+    rows.sort_by_key(|&(count, _)| std::cmp::Reverse(count));
+    let count_width = rows.iter().map(|(n, _)| n.to_string().len()).max();
+    let id_width = rows.iter().map(|(_, rule)| rule.id.chars().count()).max();
+    let (Some(count_width), Some(id_width)) = (count_width, id_width) else {
+        return Ok(());
+    };
+    let mut buffered = BufWriter::new(out);
+    for (count, rule) in rows {
+        writeln!(
+            buffered,
+            "  {count:>count_width$}  {:<id_width$}  [{}] {}",
+            rule.id, rule.category, rule.title
+        )?;
     }
     buffered.flush()
 }
@@ -305,6 +366,47 @@ mod tests {
             .iter()
             .map(|f| f.to_possible_value().unwrap().get_name().to_string())
             .collect();
-        assert_eq!(names, ["text", "json", "jsonl"]);
+        assert_eq!(
+            names,
+            [
+                "text", "json", "jsonl", "concise", "sarif", "github", "junit", "rdjson"
+            ]
+        );
+    }
+
+    fn statistics(reports: &[FileReport]) -> String {
+        let mut out = Vec::new();
+        write_statistics(&mut out, reports).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn statistics_sorted_by_count_then_id_and_aligned() {
+        use crate::finding::Severity;
+        use test_support::{report, rule};
+        let threat = rule("HG-T001", Category::Threat, Severity::Error);
+        let insult = rule("HG-I002", Category::Insult, Severity::Warning);
+        let disclosure = rule("HG-D001", Category::ThirdPartyDisclosure, Severity::Warning);
+        let mut findings: Vec<(&str, &Arc<RuleInfo>)> = vec![("甲", &threat); 10];
+        findings.push(("乙", &insult));
+        findings.push(("乙", &insult));
+        findings.push(("丙", &disclosure));
+        findings.push(("丙", &disclosure));
+        let reports = [
+            report("a.txt", "甲乙丙\n", &findings),
+            report("b.txt", "甲\n", &[("甲", &threat), ("甲", &threat)]),
+        ];
+        let expected = "  12  HG-T001  [threat] HG-T001 标题
+   2  HG-D001  [third_party_disclosure] HG-D001 标题
+   2  HG-I002  [insult] HG-I002 标题
+";
+        assert_eq!(statistics(&reports), expected);
+    }
+
+    #[test]
+    fn statistics_without_findings_print_nothing() {
+        let reports = [test_support::report("ok.txt", "坐席：您好\n", &[])];
+        assert_eq!(statistics(&reports), "");
+        assert_eq!(statistics(&[]), "");
     }
 }

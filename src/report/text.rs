@@ -274,7 +274,11 @@ mod tests {
 
     fn render(reports: &[FileReport], errors: &[InputError], color: bool, explain: bool) -> String {
         let mut out = Vec::new();
-        let options = ReportOptions { color, explain };
+        let options = ReportOptions {
+            color,
+            explain,
+            ..ReportOptions::default()
+        };
         write_report(&mut out, Format::Text, reports, errors, &options).unwrap();
         String::from_utf8(out).unwrap()
     }
