@@ -12,7 +12,7 @@
 //!   only their own line, and a section headed for third parties
 //!   ("第三方联系话术") covers the lines under it.
 
-use super::eval::{LineView, eval};
+use super::eval::{View, eval};
 use crate::rules::{Addressee, ContextCues, Node};
 use crate::segment::{LabelKind, Role, Utterance};
 
@@ -43,7 +43,7 @@ impl AddresseeTracker {
         &mut self,
         utterance: &Utterance,
         in_third_party_section: Option<bool>,
-        line: &LineView<'_>,
+        line: &View<'_>,
         cues: &ContextCues,
     ) -> Addressee {
         let matches =

@@ -1,13 +1,19 @@
 //! Evaluates compiled match expressions on one normalized line.
+//!
+//! A [`Line`] holds what is known about a line (its text, term occurrences,
+//! sentences and, once needed, words); a [`View`] is the stretch of it a
+//! rule looks at: the whole line, one sentence or one clause. Occurrences
+//! and regex matches outside the view do not exist for the expression.
 
 use std::cell::OnceCell;
+use std::ops::Range;
 
 use super::prefilter::{Occurrence, SetHits};
 use super::tokens::{Sentences, Tokenizer, Words};
-use crate::rules::{Negation, Node, SetId};
+use crate::rules::{Negation, Node, Scope, SetId};
 
 /// Everything known about one normalized line while rules are evaluated.
-pub struct LineView<'a> {
+pub struct Line<'a> {
     /// The normalized text.
     pub text: &'a str,
     /// Term occurrences by set.
@@ -17,16 +23,47 @@ pub struct LineView<'a> {
     tokenizer: &'a Tokenizer,
 }
 
-impl<'a> LineView<'a> {
-    /// A view of `text` with its prefilter `hits`; words are cut on first use.
-    pub fn new(text: &'a str, hits: &'a SetHits, tokenizer: &'a Tokenizer) -> LineView<'a> {
-        LineView {
+impl<'a> Line<'a> {
+    /// A line with its prefilter `hits`; `words`, if already cut, are reused,
+    /// otherwise they are cut on first use.
+    pub fn new(
+        text: &'a str,
+        hits: &'a SetHits,
+        tokenizer: &'a Tokenizer,
+        words: Option<Words>,
+    ) -> Line<'a> {
+        let cell = OnceCell::new();
+        if let Some(words) = words {
+            let _ = cell.set(words);
+        }
+        Line {
             text,
             hits,
             sentences: Sentences::new(text),
-            words: OnceCell::new(),
+            words: cell,
             tokenizer,
         }
+    }
+
+    /// The whole line.
+    pub fn whole(&self) -> View<'_> {
+        View {
+            line: self,
+            window: 0..self.text.len(),
+        }
+    }
+
+    /// The stretches a rule of `scope` looks at, in order.
+    pub fn views(&self, scope: Scope) -> Vec<View<'_>> {
+        let ranges = match scope {
+            Scope::Line => return vec![self.whole()],
+            Scope::Sentence => self.sentences.ranges(false),
+            Scope::Clause => self.sentences.ranges(true),
+        };
+        ranges
+            .into_iter()
+            .map(|window| View { line: self, window })
+            .collect()
     }
 
     fn gap(&self, from: usize, to: usize) -> usize {
@@ -34,48 +71,71 @@ impl<'a> LineView<'a> {
             .get_or_init(|| self.tokenizer.words(self.text))
             .gap(from, to)
     }
+}
 
-    /// Whether a negator ends at most `window` words before byte `at`, in the same sentence.
+/// The stretch of a line an expression is evaluated on.
+#[derive(Clone)]
+pub struct View<'a> {
+    line: &'a Line<'a>,
+    window: Range<usize>,
+}
+
+impl View<'_> {
+    /// Occurrences of `set` inside the view, in order.
+    fn occurrences(&self, set: SetId) -> impl Iterator<Item = &Occurrence> {
+        let window = self.window.clone();
+        self.line
+            .hits
+            .of(set)
+            .iter()
+            .filter(move |o| o.start >= window.start && o.end <= window.end)
+    }
+
+    /// Whether a negator ends at most `window` words before byte `at`, in the
+    /// same sentence and inside the view.
     fn negated(&self, negation: &Negation, at: usize) -> bool {
-        self.hits.of(negation.set).iter().any(|n| {
+        self.occurrences(negation.set).any(|n| {
             n.end <= at
-                && self.sentences.same(n.start, at)
-                && self.gap(n.end, at) <= negation.window
+                && self.line.sentences.same(n.start, at)
+                && self.line.gap(n.end, at) <= negation.window
         })
     }
 }
 
 /// The evidence for a match: the occurrences that made it, possibly none
 /// (a `not` matches without evidence); `None` when the node does not match.
-pub fn eval(node: &Node, line: &LineView<'_>) -> Option<Vec<Occurrence>> {
+pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
     match node {
-        Node::Terms { set, negation } => line
-            .hits
-            .of(*set)
-            .iter()
-            .find(|o| negation.is_none_or(|n| !line.negated(&n, o.start)))
+        Node::Terms { set, negation } => view
+            .occurrences(*set)
+            .find(|o| negation.is_none_or(|n| !view.negated(&n, o.start)))
             .map(|o| vec![*o]),
         Node::Near {
             sets,
             within,
             ordered,
             negation,
-        } => near(line, sets, *within, *ordered, negation.as_ref()),
-        Node::Regex(regex) => regex.find(line.text).map(|m| {
-            vec![Occurrence {
-                start: m.start(),
-                end: m.end(),
-            }]
-        }),
+        } => near(view, sets, *within, *ordered, negation.as_ref()),
+        Node::Regex(regex) => {
+            let base = view.window.start;
+            regex
+                .find(&view.line.text[view.window.clone()])
+                .map(|m| {
+                    vec![Occurrence {
+                        start: base + m.start(),
+                        end: base + m.end(),
+                    }]
+                })
+        }
         Node::All(children) => {
             let mut evidence = Vec::new();
             for child in children {
-                evidence.extend(eval(child, line)?);
+                evidence.extend(eval(child, view)?);
             }
             Some(evidence)
         }
-        Node::Any(children) => children.iter().find_map(|child| eval(child, line)),
-        Node::Not(child) => match eval(child, line) {
+        Node::Any(children) => children.iter().find_map(|child| eval(child, view)),
+        Node::Not(child) => match eval(child, view) {
             Some(_) => None,
             None => Some(Vec::new()),
         },
@@ -101,13 +161,13 @@ pub fn trigger(node: &Node) -> Option<Vec<SetId>> {
 }
 
 fn near(
-    line: &LineView<'_>,
+    view: &View<'_>,
     sets: &[SetId],
     within: usize,
     ordered: bool,
     negation: Option<&Negation>,
 ) -> Option<Vec<Occurrence>> {
-    if sets.iter().any(|&s| !line.hits.has(s)) {
+    if sets.iter().any(|&s| view.occurrences(s).next().is_none()) {
         return None;
     }
     let mut order: Vec<SetId> = sets.to_vec();
@@ -116,7 +176,7 @@ fn near(
         order.sort_unstable();
     }
     loop {
-        if let Some(chain) = chain_from(line, &order, within, negation) {
+        if let Some(chain) = chain_from(view, &order, within, negation) {
             return Some(chain);
         }
         if ordered || !next_permutation(&mut order) {
@@ -126,17 +186,21 @@ fn near(
 }
 
 /// The first chain of one occurrence per set, in `order`, each within
-/// `within` words after the previous, all in the first one's sentence.
+/// `within` words after the previous, all in the first one's sentence, and
+/// none of them just after a negator ("晚上十点以后不会外呼").
 fn chain_from(
-    line: &LineView<'_>,
+    view: &View<'_>,
     order: &[SetId],
     within: usize,
     negation: Option<&Negation>,
 ) -> Option<Vec<Occurrence>> {
+    let admissible = |o: &Occurrence| negation.is_none_or(|n| !view.negated(n, o.start));
+
     fn extend(
-        line: &LineView<'_>,
+        view: &View<'_>,
         rest: &[SetId],
         within: usize,
+        admissible: &dyn Fn(&Occurrence) -> bool,
         chain: &mut Vec<Occurrence>,
     ) -> bool {
         let Some((&set, rest)) = rest.split_first() else {
@@ -144,15 +208,16 @@ fn chain_from(
         };
         let first = chain[0];
         let previous = *chain.last().expect("chain starts non-empty");
-        for &next in line.hits.of(set) {
+        for next in view.occurrences(set) {
             if next.start < previous.end
-                || !line.sentences.same(first.start, next.end.saturating_sub(1))
-                || line.gap(previous.end, next.start) > within
+                || !view.line.sentences.same(first.start, next.end.saturating_sub(1))
+                || view.line.gap(previous.end, next.start) > within
+                || !admissible(next)
             {
                 continue;
             }
-            chain.push(next);
-            if extend(line, rest, within, chain) {
+            chain.push(*next);
+            if extend(view, rest, within, admissible, chain) {
                 return true;
             }
             chain.pop();
@@ -160,12 +225,12 @@ fn chain_from(
         false
     }
 
-    for &first in line.hits.of(order[0]) {
-        if negation.is_some_and(|n| line.negated(n, first.start)) {
+    for first in view.occurrences(order[0]) {
+        if !admissible(first) {
             continue;
         }
-        let mut chain = vec![first];
-        if extend(line, &order[1..], within, &mut chain) {
+        let mut chain = vec![*first];
+        if extend(view, &order[1..], within, &admissible, &mut chain) {
             return Some(chain);
         }
     }
@@ -177,10 +242,7 @@ fn next_permutation(items: &mut [SetId]) -> bool {
     let Some(i) = items.windows(2).rposition(|w| w[0] < w[1]) else {
         return false;
     };
-    let j = items
-        .iter()
-        .rposition(|&x| x > items[i])
-        .expect("exists past i");
+    let j = items.iter().rposition(|&x| x > items[i]).expect("exists past i");
     items.swap(i, j);
     items[i + 1..].reverse();
     true

@@ -15,9 +15,9 @@ use std::sync::OnceLock;
 pub use context::AddresseeTracker;
 pub use prefilter::Occurrence;
 
-use self::eval::{LineView, eval, trigger};
+use self::eval::{Line, View, eval, trigger};
 use self::prefilter::{Prefilter, SetHits};
-use self::tokens::Tokenizer;
+use self::tokens::{Tokenizer, Words};
 use crate::finding::Finding;
 use crate::normalize::{NormText, normalize};
 use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
@@ -60,9 +60,7 @@ impl Checker {
     /// Every finding in `source`, in line order (document-level findings
     /// of `missing` rules come last).
     pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
-        let tokenizer = self
-            .tokenizer
-            .get_or_init(|| Tokenizer::new(self.rules.terms.terms().iter().map(String::as_str)));
+        let tokenizer = self.tokenizer.get_or_init(Tokenizer::new);
         let utterances = segment(source, &self.rules.labels);
         let mut hits = SetHits::default();
         let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
@@ -71,8 +69,9 @@ impl Checker {
         let mut findings = Vec::new();
         for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
-            self.prefilter.scan(norm.as_str(), &self.rules, &mut hits);
-            let line = LineView::new(norm.as_str(), &hits, tokenizer);
+            let line = self.prepare(norm.as_str(), &mut hits, tokenizer);
+            let line = Line::new(norm.as_str(), &hits, tokenizer, line);
+            let whole = line.whole();
             let in_third_party_section =
                 utterance
                     .section
@@ -86,12 +85,8 @@ impl Checker {
                             verdict
                         }
                     });
-            let addressee = tracker.observe(
-                utterance,
-                in_third_party_section,
-                &line,
-                &self.rules.context,
-            );
+            let addressee =
+                tracker.observe(utterance, in_third_party_section, &whole, &self.rules.context);
             if hits.is_empty() && self.triggers.iter().all(Option::is_some) {
                 continue; // the common case: no term, nothing to evaluate
             }
@@ -107,14 +102,16 @@ impl Checker {
                 }
                 match &rule.matcher {
                     Matcher::Line(when) => {
-                        if let Some(evidence) = fires(rule, when, &line) {
+                        let evidence =
+                            line.views(rule.scope).iter().find_map(|view| fires(rule, when, view));
+                        if let Some(evidence) = evidence {
                             let finding =
                                 self.finding(source, utterance, addressee, &norm, rule, &evidence);
                             findings.push(finding);
                         }
                     }
                     Matcher::Missing { node, .. } => {
-                        satisfied[index] = satisfied[index] || eval(node, &line).is_some();
+                        satisfied[index] = satisfied[index] || eval(node, &whole).is_some();
                     }
                 }
             }
@@ -161,6 +158,18 @@ impl Checker {
             .collect()
     }
 
+    /// Scans `text` into `hits`, checking whole-word terms against word
+    /// boundaries; returns the words if they had to be cut for that.
+    fn prepare(&self, text: &str, hits: &mut SetHits, tokenizer: &Tokenizer) -> Option<Words> {
+        self.prefilter.scan(text, &self.rules, hits);
+        if !hits.has_pending() {
+            return None;
+        }
+        let words = tokenizer.words(text);
+        hits.admit_whole_words(|o| words.aligned(o.start, o.end));
+        Some(words)
+    }
+
     /// Whether a script section heading is meant for calls to third parties.
     fn is_third_party_section(&self, heading: &str, tokenizer: &Tokenizer) -> bool {
         let Some(cue) = &self.rules.context.third_party_section else {
@@ -168,9 +177,9 @@ impl Checker {
         };
         let heading = normalize(heading);
         let mut hits = SetHits::default();
-        self.prefilter
-            .scan(heading.as_str(), &self.rules, &mut hits);
-        eval(cue, &LineView::new(heading.as_str(), &hits, tokenizer)).is_some()
+        let words = self.prepare(heading.as_str(), &mut hits, tokenizer);
+        let line = Line::new(heading.as_str(), &hits, tokenizer, words);
+        eval(cue, &line.whole()).is_some()
     }
 
     /// A finding spanning the evidence, mapped back to the original text.
@@ -207,14 +216,10 @@ impl Checker {
     }
 }
 
-/// The evidence if `when` matches `line` and none of the rule's exceptions does.
-fn fires(rule: &Rule, when: &Node, line: &LineView<'_>) -> Option<Vec<Occurrence>> {
-    let evidence = eval(when, line)?;
-    if rule
-        .unless
-        .iter()
-        .any(|exception| eval(exception, line).is_some())
-    {
+/// The evidence if `when` matches in `view` and none of the rule's exceptions does.
+fn fires(rule: &Rule, when: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
+    let evidence = eval(when, view)?;
+    if rule.unless.iter().any(|exception| eval(exception, view).is_some()) {
         return None;
     }
     Some(evidence)
@@ -375,5 +380,32 @@ examples.no_match = ["y"]
             fired_lines(&checker, transcript).is_empty(),
             "only script templates"
         );
+    }
+
+    #[test]
+    fn whole_word_terms_do_not_fire_inside_longer_words() {
+        let checker = checker_with(r#"when = { terms = ["<欠>"] }"#);
+        assert_eq!(fired_lines(&checker, "服务欠佳\n他欠了我们两万\n"), vec![2]);
+    }
+
+    #[test]
+    fn sentence_scope_keeps_all_parts_in_one_sentence() {
+        let body = "scope = \"sentence\"\nwhen = { all = [{ terms = [\"孩子\"] }, { terms = [\"学校\"] }] }";
+        let checker = checker_with(body);
+        assert_eq!(fired_lines(&checker, "孩子很好。学校很远\n孩子在哪个学校\n"), vec![2]);
+    }
+
+    #[test]
+    fn clause_scope_stops_at_commas() {
+        let body = "scope = \"clause\"\nwhen = { all = [{ terms = [\"我是\"] }, { terms = [\"法院\"] }] }";
+        let checker = checker_with(body);
+        assert_eq!(fired_lines(&checker, "我是银行的，法院那边会判\n我是法院的\n"), vec![2]);
+    }
+
+    #[test]
+    fn a_negator_before_any_part_of_a_near_match_cancels_it() {
+        let body = r#"when = { near = [["晚上十点"], ["外呼"]], within = 4, negated_by = ["不会"] }"#;
+        let checker = checker_with(body);
+        assert_eq!(fired_lines(&checker, "晚上十点以后不会外呼\n晚上十点以后外呼\n"), vec![2]);
     }
 }

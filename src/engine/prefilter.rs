@@ -87,8 +87,9 @@ impl Prefilter {
                 end: m.end(),
             };
             for &term in &self.pattern_terms[pattern] {
+                let whole_word = rules.terms.is_whole_word(term);
                 for &set in rules.terms.sets_of(term) {
-                    hits.push(set, occurrence);
+                    hits.push(set, occurrence, whole_word);
                 }
             }
         }
@@ -97,18 +98,29 @@ impl Prefilter {
 }
 
 /// Occurrences per term set in one line; reused across lines to avoid allocation.
+///
+/// Occurrences of whole-word terms wait in `pending` until
+/// [`admit_whole_words`](Self::admit_whole_words) has checked them against
+/// the line's word boundaries, so that lines without such terms are never
+/// tokenized for it.
 #[derive(Debug, Default)]
 pub struct SetHits {
     by_set: HashMap<SetId, Vec<Occurrence>>,
+    pending: Vec<(SetId, Occurrence)>,
 }
 
 impl SetHits {
     fn clear(&mut self) {
         self.by_set.clear();
+        self.pending.clear();
     }
 
-    fn push(&mut self, set: SetId, occurrence: Occurrence) {
-        self.by_set.entry(set).or_default().push(occurrence);
+    fn push(&mut self, set: SetId, occurrence: Occurrence, whole_word: bool) {
+        if whole_word {
+            self.pending.push((set, occurrence));
+        } else {
+            self.by_set.entry(set).or_default().push(occurrence);
+        }
     }
 
     fn finish(&mut self) {
@@ -116,6 +128,22 @@ impl SetHits {
             list.sort_unstable();
             list.dedup();
         }
+    }
+
+    /// Whether some whole-word occurrences wait for a word-boundary check.
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Keeps the pending whole-word occurrences for which `is_word` holds.
+    pub fn admit_whole_words(&mut self, is_word: impl Fn(&Occurrence) -> bool) {
+        let pending = std::mem::take(&mut self.pending);
+        for (set, occurrence) in pending {
+            if is_word(&occurrence) {
+                self.by_set.entry(set).or_default().push(occurrence);
+            }
+        }
+        self.finish();
     }
 
     /// Whether nothing was found.

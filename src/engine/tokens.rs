@@ -5,10 +5,15 @@
 //! the most expensive step, so it runs only on lines the prefilter kept, and
 //! only when a rule asks for a distance.
 
+use std::ops::Range;
+
 use jieba_rs::Jieba;
 
 /// Characters that end a sentence.
 const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?', '；', ';', '…'];
+/// Characters that end a clause inside a sentence (not `、`, which joins
+/// items of one list: "你老婆、孩子").
+const CLAUSE_ENDS: &[char] = &['，', ',', '：', ':'];
 /// Lines longer than this (bytes) are not tokenized; distances there are
 /// estimated from characters, keeping a 50 MB line from taking minutes.
 const MAX_TOKENIZED_BYTES: usize = 64 * 1024;
@@ -31,18 +36,16 @@ impl std::fmt::Debug for Tokenizer {
 }
 
 impl Tokenizer {
-    /// jieba's dictionary, the domain dictionary and `words` (the rules'
-    /// terms), so that terms stay whole.
-    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Tokenizer {
+    /// jieba's dictionary plus the domain dictionary.
+    ///
+    /// Rule terms are deliberately not added: many are phrases ("他欠"), and
+    /// making them words would hide the real words inside them from
+    /// whole-word terms and distort distances.
+    pub fn new() -> Tokenizer {
         let mut jieba = Jieba::new();
         jieba
             .load_dict(&mut DOMAIN_DICTIONARY.as_bytes())
             .expect("the domain dictionary is well-formed (checked by a test)");
-        for word in words {
-            if word.chars().count() >= 2 {
-                jieba.add_word(word, None, None);
-            }
-        }
         Tokenizer { jieba }
     }
 
@@ -59,6 +62,12 @@ impl Tokenizer {
             .map(|t| (t.byte_start, t.byte_end))
             .collect();
         Words { spans: Some(spans) }
+    }
+}
+
+impl Default for Tokenizer {
+    fn default() -> Tokenizer {
+        Tokenizer::new()
     }
 }
 
@@ -85,30 +94,73 @@ impl Words {
         }
         gap
     }
+
+    /// Whether `start..end` begins and ends on word boundaries (always true
+    /// on lines too long to tokenize).
+    pub fn aligned(&self, start: usize, end: usize) -> bool {
+        let Some(spans) = &self.spans else {
+            return true;
+        };
+        let starts = spans.binary_search_by_key(&start, |&(s, _)| s).is_ok();
+        let ends = spans.binary_search_by_key(&end, |&(_, e)| e).is_ok();
+        starts && ends
+    }
 }
 
-/// Sentence number of each byte offset of a line.
+/// Sentences and clauses of a line, by the punctuation that ends them.
 #[derive(Debug)]
 pub struct Sentences {
-    ends: Vec<usize>,
+    /// Byte ranges of the marks that end sentences.
+    sentence_marks: Vec<Range<usize>>,
+    /// Byte ranges of the marks that end clauses (sentence ends included).
+    clause_marks: Vec<Range<usize>>,
+    len: usize,
 }
 
 impl Sentences {
-    /// Finds the sentence ends of `text`.
+    /// Finds the sentence and clause ends of `text`.
     pub fn new(text: &str) -> Sentences {
-        let ends = text
-            .char_indices()
-            .filter(|(_, c)| SENTENCE_ENDS.contains(c))
-            .map(|(i, _)| i)
-            .collect();
-        Sentences { ends }
+        let mut sentence_marks = Vec::new();
+        let mut clause_marks = Vec::new();
+        for (i, c) in text.char_indices() {
+            let mark = i..i + c.len_utf8();
+            if SENTENCE_ENDS.contains(&c) {
+                sentence_marks.push(mark.clone());
+                clause_marks.push(mark);
+            } else if CLAUSE_ENDS.contains(&c) {
+                clause_marks.push(mark);
+            }
+        }
+        Sentences {
+            sentence_marks,
+            clause_marks,
+            len: text.len(),
+        }
     }
 
     /// Whether bytes `a` and `b` lie in the same sentence.
     pub fn same(&self, a: usize, b: usize) -> bool {
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let i = self.ends.partition_point(|&e| e < lo);
-        self.ends.get(i).is_none_or(|&e| e >= hi)
+        let i = self.sentence_marks.partition_point(|m| m.start < lo);
+        self.sentence_marks.get(i).is_none_or(|m| m.start >= hi)
+    }
+
+    /// Byte ranges of the non-empty sentences (`clauses = false`) or clauses.
+    pub fn ranges(&self, clauses: bool) -> Vec<Range<usize>> {
+        let marks = if clauses {
+            &self.clause_marks
+        } else {
+            &self.sentence_marks
+        };
+        let mut start = 0;
+        let mut ranges = Vec::with_capacity(marks.len() + 1);
+        for mark in marks {
+            ranges.push(start..mark.start);
+            start = mark.end;
+        }
+        ranges.push(start..self.len);
+        ranges.retain(|r| !r.is_empty());
+        ranges
     }
 }
 
@@ -125,8 +177,28 @@ mod tests {
     }
 
     #[test]
+    fn clauses_split_on_commas_but_not_on_list_commas() {
+        let text = "你老婆、孩子，我们都知道。走着瞧";
+        let s = Sentences::new(text);
+        let pieces: Vec<&str> = s.ranges(true).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(pieces, ["你老婆、孩子", "我们都知道", "走着瞧"]);
+        let sentences: Vec<&str> = s.ranges(false).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(sentences, ["你老婆、孩子，我们都知道", "走着瞧"]);
+    }
+
+    #[test]
+    fn words_know_their_boundaries() {
+        let tokenizer = Tokenizer::new();
+        let text = "服务欠佳";
+        let words = tokenizer.words(text);
+        let at = text.find("欠").unwrap();
+        assert!(!words.aligned(at, at + "欠".len()), "欠 is inside 欠佳");
+        assert!(words.aligned(0, "服务".len()));
+    }
+
+    #[test]
     fn gap_counts_words_between_two_offsets() {
-        let tokenizer = Tokenizer::new(["坐牢"]);
+        let tokenizer = Tokenizer::new();
         let text = "不还钱就等着坐牢";
         let words = tokenizer.words(text);
         let from = text.find("还钱").unwrap() + "还钱".len();
@@ -138,7 +210,7 @@ mod tests {
 
     #[test]
     fn domain_dictionary_keeps_collection_terms_whole() {
-        let tokenizer = Tokenizer::new([]);
+        let tokenizer = Tokenizer::new();
         let words: Vec<&str> = tokenizer
             .jieba
             .cut("他已被列为失信被执行人", true)
@@ -150,7 +222,7 @@ mod tests {
 
     #[test]
     fn overlong_lines_are_estimated_not_tokenized() {
-        let tokenizer = Tokenizer::new([]);
+        let tokenizer = Tokenizer::new();
         let text = "好".repeat(MAX_TOKENIZED_BYTES);
         let words = tokenizer.words(&text);
         assert_eq!(words.gap(0, 40), 10);

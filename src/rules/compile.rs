@@ -16,7 +16,7 @@ use toml::Spanned;
 
 use super::spec::{FileSpec, NodeSpec, RuleSpec};
 use super::{
-    AddresseeFilter, ContextCues, Matcher, Negation, Node, Rule, RuleError, RuleErrors, RuleSet,
+    AddresseeFilter, ContextCues, Matcher, Negation, Node, Scope, Rule, RuleError, RuleErrors, RuleSet,
     SetId, SpeakerFilter, TermId, TermTable,
 };
 use crate::finding::{Category, RuleInfo, Severity};
@@ -31,6 +31,29 @@ const DEFAULT_NEGATION_WINDOW: usize = 3;
 const DEFAULT_MIN_LINES: usize = 5;
 /// Terms up to this many characters also match when spelled fully in pinyin.
 const FULL_PINYIN_MAX_CHARS: usize = 4;
+
+/// A normalized literal and whether it must be a whole word.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Term {
+    text: String,
+    whole_word: bool,
+}
+
+impl Term {
+    /// Parses a literal as written in a rule file: `<欠>` is a whole word.
+    fn parse(raw: &str) -> Term {
+        match raw.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+            Some(inner) if !inner.is_empty() => Term {
+                text: normalize(inner).as_str().to_string(),
+                whole_word: true,
+            },
+            _ => Term {
+                text: normalize(raw).as_str().to_string(),
+                whole_word: false,
+            },
+        }
+    }
+}
 
 /// A parsed file with the text its spans point into.
 struct Parsed {
@@ -107,7 +130,7 @@ struct Compiler<'a> {
     rules: Vec<Located<'a, Spanned<RuleSpec>>>,
     speakers: Option<&'a Parsed>,
     context: Option<&'a Parsed>,
-    expanded: HashMap<String, Option<Vec<String>>>,
+    expanded: HashMap<String, Option<Vec<Term>>>,
     table: TermTableBuilder,
 }
 
@@ -187,15 +210,14 @@ impl<'a> Compiler<'a> {
         let variant_lists: Vec<_> = std::mem::take(&mut self.variants).into_iter().collect();
         for (term, list) in variant_lists {
             let canonical = normalize(term).as_str().to_string();
-            let Some(id) = self.table.lookup(&canonical) else {
-                continue; // a spelling of a term no rule uses
-            };
+            // A spelling of a term no rule uses has no id and is skipped.
+            let ids = self.table.lookup(&canonical);
             for spelling in list.value.get_ref() {
                 let spelling_norm = normalize(spelling.get_ref()).as_str().to_string();
                 if spelling_norm.is_empty() {
                     errors.push(list.file.error(spelling.span(), "empty variant".into()));
                 } else {
-                    variants.push((spelling_norm, id));
+                    variants.extend(ids.iter().map(|&id| (spelling_norm.clone(), id)));
                 }
             }
         }
@@ -223,50 +245,46 @@ impl<'a> Compiler<'a> {
         if let Err(message) = &category {
             errors.push(file.error(spec.category.span(), message.clone()));
         }
-        let severity = match spec.severity.get_ref().as_str() {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            other => {
-                errors.push(file.error(
-                    spec.severity.span(),
-                    format!("unknown severity `{other}` (expected error, warning or info)"),
-                ));
-                None
-            }
-        };
-        let speaker = match spec
-            .speaker
-            .as_ref()
-            .map(|s| (s.get_ref().as_str(), s.span()))
-        {
-            None | Some(("agent", _)) => SpeakerFilter::Agent,
-            Some(("customer", _)) => SpeakerFilter::Customer,
-            Some(("any", _)) => SpeakerFilter::Any,
-            Some((other, span)) => {
-                errors.push(file.error(
-                    span,
-                    format!("unknown speaker `{other}` (expected agent, customer or any)"),
-                ));
-                SpeakerFilter::Agent
-            }
-        };
-        let addressee = match spec
-            .addressee
-            .as_ref()
-            .map(|s| (s.get_ref().as_str(), s.span()))
-        {
-            None | Some(("any", _)) => AddresseeFilter::Any,
-            Some(("debtor", _)) => AddresseeFilter::Debtor,
-            Some(("third_party", _)) => AddresseeFilter::ThirdParty,
-            Some((other, span)) => {
-                errors.push(file.error(
-                    span,
-                    format!("unknown addressee `{other}` (expected any, debtor or third_party)"),
-                ));
-                AddresseeFilter::Any
-            }
-        };
+        let severity = keyword(
+            file,
+            Some(&spec.severity),
+            Severity::Error,
+            &[("error", Severity::Error), ("warning", Severity::Warning), ("info", Severity::Info)],
+            "severity",
+            errors,
+        );
+        let speaker = keyword(
+            file,
+            spec.speaker.as_ref(),
+            SpeakerFilter::Agent,
+            &[
+                ("agent", SpeakerFilter::Agent),
+                ("customer", SpeakerFilter::Customer),
+                ("any", SpeakerFilter::Any),
+            ],
+            "speaker",
+            errors,
+        );
+        let scope = keyword(
+            file,
+            spec.scope.as_ref(),
+            Scope::Line,
+            &[("line", Scope::Line), ("sentence", Scope::Sentence), ("clause", Scope::Clause)],
+            "scope",
+            errors,
+        );
+        let addressee = keyword(
+            file,
+            spec.addressee.as_ref(),
+            AddresseeFilter::Any,
+            &[
+                ("any", AddresseeFilter::Any),
+                ("debtor", AddresseeFilter::Debtor),
+                ("third_party", AddresseeFilter::ThirdParty),
+            ],
+            "addressee",
+            errors,
+        );
         for (list, what) in [
             (&spec.examples.must_match, "examples.match"),
             (&spec.examples.no_match, "examples.no_match"),
@@ -310,13 +328,14 @@ impl<'a> Compiler<'a> {
             info: Arc::new(RuleInfo {
                 id: spec.id.get_ref().clone(),
                 category: category.ok()?,
-                severity: severity?,
+                severity,
                 title: spec.title.clone(),
                 message: spec.message.clone(),
                 basis: spec.basis.clone(),
                 suggestion: spec.suggestion.clone(),
             }),
             speaker,
+            scope,
             addressee,
             matcher: matcher?,
             unless: unless.into_iter().collect::<Option<_>>()?,
@@ -453,11 +472,11 @@ impl<'a> Compiler<'a> {
         item: &Spanned<String>,
         stack: &mut Vec<String>,
         errors: &mut Vec<RuleError>,
-    ) -> Option<Vec<String>> {
+    ) -> Option<Vec<Term>> {
         let raw = item.get_ref();
         let Some(name) = raw.strip_prefix('@') else {
-            let term = normalize(raw).as_str().to_string();
-            if term.trim().is_empty() {
+            let term = Term::parse(raw);
+            if term.text.trim().is_empty() {
                 errors.push(file.error(item.span(), "empty term".into()));
                 return None;
             }
@@ -497,6 +516,33 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// The value of a keyword field, `default` when absent; an unknown keyword
+/// is an error listing the accepted ones.
+fn keyword<T: Copy>(
+    file: &Parsed,
+    field: Option<&Spanned<String>>,
+    default: T,
+    options: &[(&str, T)],
+    what: &str,
+    errors: &mut Vec<RuleError>,
+) -> T {
+    let Some(field) = field else {
+        return default;
+    };
+    let given = field.get_ref().as_str();
+    match options.iter().find(|(name, _)| *name == given) {
+        Some((_, value)) => *value,
+        None => {
+            let accepted: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
+            errors.push(file.error(
+                field.span(),
+                format!("unknown {what} `{given}` (expected {})", accepted.join(", ")),
+            ));
+            default
+        }
+    }
+}
+
 impl Parsed {
     fn error(&self, span: Range<usize>, message: String) -> RuleError {
         error_at(&self.name, &self.text, span, message)
@@ -506,14 +552,14 @@ impl Parsed {
 /// Interns terms and sets while compiling.
 #[derive(Default)]
 struct TermTableBuilder {
-    terms: Vec<String>,
-    term_ids: HashMap<String, TermId>,
+    terms: Vec<Term>,
+    term_ids: HashMap<Term, TermId>,
     sets: Vec<Vec<TermId>>,
     set_ids: HashMap<Vec<TermId>, SetId>,
 }
 
 impl TermTableBuilder {
-    fn set(&mut self, terms: &[String]) -> SetId {
+    fn set(&mut self, terms: &[Term]) -> SetId {
         let mut ids: Vec<TermId> = terms.iter().map(|t| self.term(t)).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -526,18 +572,28 @@ impl TermTableBuilder {
         id
     }
 
-    fn term(&mut self, term: &str) -> TermId {
+    fn term(&mut self, term: &Term) -> TermId {
         if let Some(&id) = self.term_ids.get(term) {
             return id;
         }
         let id = self.terms.len();
-        self.terms.push(term.to_string());
-        self.term_ids.insert(term.to_string(), id);
+        self.terms.push(term.clone());
+        self.term_ids.insert(term.clone(), id);
         id
     }
 
-    fn lookup(&self, term: &str) -> Option<TermId> {
-        self.term_ids.get(term).copied()
+    /// Every id of `text`, plain or whole-word.
+    fn lookup(&self, text: &str) -> Vec<TermId> {
+        [false, true]
+            .into_iter()
+            .filter_map(|whole_word| {
+                let term = Term {
+                    text: text.to_string(),
+                    whole_word,
+                };
+                self.term_ids.get(&term).copied()
+            })
+            .collect()
     }
 
     fn finish(self) -> TermTable {
@@ -548,7 +604,8 @@ impl TermTableBuilder {
             }
         }
         TermTable {
-            terms: self.terms,
+            whole_word: self.terms.iter().map(|t| t.whole_word).collect(),
+            terms: self.terms.into_iter().map(|t| t.text).collect(),
             sets: self.sets,
             sets_of_term,
         }

@@ -70,6 +70,8 @@ pub struct Rule {
     pub info: Arc<RuleInfo>,
     /// Speakers this rule judges.
     pub speaker: SpeakerFilter,
+    /// The stretch of a line that `when` and `unless` look at.
+    pub scope: Scope,
     /// The addressee this rule requires.
     pub addressee: AddresseeFilter,
     /// What the rule looks for.
@@ -97,6 +99,18 @@ pub enum Matcher {
         /// Shorter templates are not judged.
         min_lines: usize,
     },
+}
+
+/// The stretch of a line a rule looks at: every part of a match and its
+/// exceptions must lie in one such stretch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole line (the default).
+    Line,
+    /// One sentence (ended by 。！？；…).
+    Sentence,
+    /// One clause (also ended by ，：).
+    Clause,
 }
 
 /// Which speakers a rule judges.
@@ -200,14 +214,23 @@ pub struct ContextCues {
 #[derive(Debug, Default)]
 pub struct TermTable {
     terms: Vec<String>,
+    /// Whether each term must be a whole word (written `<term>` in rules).
+    whole_word: Vec<bool>,
     sets: Vec<Vec<TermId>>,
     sets_of_term: Vec<Vec<SetId>>,
 }
 
 impl TermTable {
-    /// All terms; a term's index is its [`TermId`].
+    /// All terms; a term's index is its [`TermId`]. A term may appear twice,
+    /// once plain and once as a whole word.
     pub fn terms(&self) -> &[String] {
         &self.terms
+    }
+
+    /// Whether an occurrence of `term` counts only when it is a whole word
+    /// (begins and ends on word boundaries).
+    pub fn is_whole_word(&self, term: TermId) -> bool {
+        self.whole_word[term]
     }
 
     /// The terms of a set.

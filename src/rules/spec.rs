@@ -78,6 +78,9 @@ pub struct RuleSpec {
     /// Speakers the rule judges: `agent` (default), `customer`, `any`.
     #[serde(default)]
     pub speaker: Option<Spanned<String>>,
+    /// The stretch a match must lie in: `line` (default), `sentence`, `clause`.
+    #[serde(default)]
+    pub scope: Option<Spanned<String>>,
     /// Required addressee: `any` (default), `debtor`, `third_party`.
     #[serde(default)]
     pub addressee: Option<Spanned<String>>,
