@@ -118,14 +118,12 @@ pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
         } => near(view, sets, *within, *ordered, negation.as_ref()),
         Node::Regex(regex) => {
             let base = view.window.start;
-            regex
-                .find(&view.line.text[view.window.clone()])
-                .map(|m| {
-                    vec![Occurrence {
-                        start: base + m.start(),
-                        end: base + m.end(),
-                    }]
-                })
+            regex.find(&view.line.text[view.window.clone()]).map(|m| {
+                vec![Occurrence {
+                    start: base + m.start(),
+                    end: base + m.end(),
+                }]
+            })
         }
         Node::All(children) => {
             let mut evidence = Vec::new();
@@ -210,7 +208,10 @@ fn chain_from(
         let previous = *chain.last().expect("chain starts non-empty");
         for next in view.occurrences(set) {
             if next.start < previous.end
-                || !view.line.sentences.same(first.start, next.end.saturating_sub(1))
+                || !view
+                    .line
+                    .sentences
+                    .same(first.start, next.end.saturating_sub(1))
                 || view.line.gap(previous.end, next.start) > within
                 || !admissible(next)
             {
@@ -242,7 +243,10 @@ fn next_permutation(items: &mut [SetId]) -> bool {
     let Some(i) = items.windows(2).rposition(|w| w[0] < w[1]) else {
         return false;
     };
-    let j = items.iter().rposition(|&x| x > items[i]).expect("exists past i");
+    let j = items
+        .iter()
+        .rposition(|&x| x > items[i])
+        .expect("exists past i");
     items.swap(i, j);
     items[i + 1..].reverse();
     true

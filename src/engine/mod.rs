@@ -85,8 +85,12 @@ impl Checker {
                             verdict
                         }
                     });
-            let addressee =
-                tracker.observe(utterance, in_third_party_section, &whole, &self.rules.context);
+            let addressee = tracker.observe(
+                utterance,
+                in_third_party_section,
+                &whole,
+                &self.rules.context,
+            );
             if hits.is_empty() && self.triggers.iter().all(Option::is_some) {
                 continue; // the common case: no term, nothing to evaluate
             }
@@ -102,8 +106,10 @@ impl Checker {
                 }
                 match &rule.matcher {
                     Matcher::Line(when) => {
-                        let evidence =
-                            line.views(rule.scope).iter().find_map(|view| fires(rule, when, view));
+                        let evidence = line
+                            .views(rule.scope)
+                            .iter()
+                            .find_map(|view| fires(rule, when, view));
                         if let Some(evidence) = evidence {
                             let finding =
                                 self.finding(source, utterance, addressee, &norm, rule, &evidence);
@@ -219,7 +225,11 @@ impl Checker {
 /// The evidence if `when` matches in `view` and none of the rule's exceptions does.
 fn fires(rule: &Rule, when: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
     let evidence = eval(when, view)?;
-    if rule.unless.iter().any(|exception| eval(exception, view).is_some()) {
+    if rule
+        .unless
+        .iter()
+        .any(|exception| eval(exception, view).is_some())
+    {
         return None;
     }
     Some(evidence)
@@ -392,20 +402,31 @@ examples.no_match = ["y"]
     fn sentence_scope_keeps_all_parts_in_one_sentence() {
         let body = "scope = \"sentence\"\nwhen = { all = [{ terms = [\"孩子\"] }, { terms = [\"学校\"] }] }";
         let checker = checker_with(body);
-        assert_eq!(fired_lines(&checker, "孩子很好。学校很远\n孩子在哪个学校\n"), vec![2]);
+        assert_eq!(
+            fired_lines(&checker, "孩子很好。学校很远\n孩子在哪个学校\n"),
+            vec![2]
+        );
     }
 
     #[test]
     fn clause_scope_stops_at_commas() {
-        let body = "scope = \"clause\"\nwhen = { all = [{ terms = [\"我是\"] }, { terms = [\"法院\"] }] }";
+        let body =
+            "scope = \"clause\"\nwhen = { all = [{ terms = [\"我是\"] }, { terms = [\"法院\"] }] }";
         let checker = checker_with(body);
-        assert_eq!(fired_lines(&checker, "我是银行的，法院那边会判\n我是法院的\n"), vec![2]);
+        assert_eq!(
+            fired_lines(&checker, "我是银行的，法院那边会判\n我是法院的\n"),
+            vec![2]
+        );
     }
 
     #[test]
     fn a_negator_before_any_part_of_a_near_match_cancels_it() {
-        let body = r#"when = { near = [["晚上十点"], ["外呼"]], within = 4, negated_by = ["不会"] }"#;
+        let body =
+            r#"when = { near = [["晚上十点"], ["外呼"]], within = 4, negated_by = ["不会"] }"#;
         let checker = checker_with(body);
-        assert_eq!(fired_lines(&checker, "晚上十点以后不会外呼\n晚上十点以后外呼\n"), vec![2]);
+        assert_eq!(
+            fired_lines(&checker, "晚上十点以后不会外呼\n晚上十点以后外呼\n"),
+            vec![2]
+        );
     }
 }

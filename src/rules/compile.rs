@@ -16,8 +16,8 @@ use toml::Spanned;
 
 use super::spec::{FileSpec, NodeSpec, RuleSpec};
 use super::{
-    AddresseeFilter, ContextCues, Matcher, Negation, Node, Scope, Rule, RuleError, RuleErrors, RuleSet,
-    SetId, SpeakerFilter, TermId, TermTable,
+    AddresseeFilter, ContextCues, Matcher, Negation, Node, Rule, RuleError, RuleErrors, RuleSet,
+    Scope, SetId, SpeakerFilter, TermId, TermTable,
 };
 use crate::finding::{Category, RuleInfo, Severity};
 use crate::normalize::normalize;
@@ -249,7 +249,11 @@ impl<'a> Compiler<'a> {
             file,
             Some(&spec.severity),
             Severity::Error,
-            &[("error", Severity::Error), ("warning", Severity::Warning), ("info", Severity::Info)],
+            &[
+                ("error", Severity::Error),
+                ("warning", Severity::Warning),
+                ("info", Severity::Info),
+            ],
             "severity",
             errors,
         );
@@ -269,7 +273,11 @@ impl<'a> Compiler<'a> {
             file,
             spec.scope.as_ref(),
             Scope::Line,
-            &[("line", Scope::Line), ("sentence", Scope::Sentence), ("clause", Scope::Clause)],
+            &[
+                ("line", Scope::Line),
+                ("sentence", Scope::Sentence),
+                ("clause", Scope::Clause),
+            ],
             "scope",
             errors,
         );
@@ -536,7 +544,10 @@ fn keyword<T: Copy>(
             let accepted: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
             errors.push(file.error(
                 field.span(),
-                format!("unknown {what} `{given}` (expected {})", accepted.join(", ")),
+                format!(
+                    "unknown {what} `{given}` (expected {})",
+                    accepted.join(", ")
+                ),
             ));
             default
         }

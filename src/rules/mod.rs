@@ -46,6 +46,7 @@ const BUILTIN: &[(&str, &str)] = &[
     embed!("disclosure.toml"),
     embed!("false_claim.toml"),
     embed!("harassment.toml"),
+    embed!("conduct.toml"),
 ];
 
 /// A compiled, immutable set of rules with everything the engine needs.
