@@ -12,6 +12,7 @@
 //! Every stage but reading files and printing is a pure function; the library
 //! never prints and never exits.
 
+pub mod audit;
 pub mod decode;
 pub mod engine;
 pub mod examples;

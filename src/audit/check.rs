@@ -1,0 +1,217 @@
+//! Checking one record: text rules, quiet hours and contact disclosure.
+//!
+//! Everything here depends on the record alone, so it runs on the worker
+//! threads. The frequency rules need the records before this one and run
+//! afterwards, in input order (see [`frequency`](super::frequency)).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::columns::Field;
+use super::config::{AuditConfig, MetaRules, Profile, fill};
+use super::reader::{RawRecord, Shape};
+use super::record::{FieldDecoder, Record, RecordError};
+use super::redact::redact;
+use crate::engine::Checker;
+use crate::finding::{Category, Finding, Position, RuleInfo};
+use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
+use crate::source::SourceFile;
+
+/// Characters of a note shown with a metadata finding.
+const HEAD_EXCERPT_CHARS: usize = 80;
+
+/// A finding of the audit: a text rule's or a metadata rule's.
+#[derive(Clone, Debug)]
+pub struct AuditFinding {
+    /// The rule.
+    pub rule: Arc<RuleInfo>,
+    /// The message with its placeholders filled, if it differs from the rule's.
+    pub message: Option<String>,
+    /// Where in the text, for findings on the text.
+    pub position: Option<Position>,
+    /// The line of the text concerned (redacted unless asked not to).
+    pub excerpt: String,
+    /// The part of `excerpt` to highlight, as a byte range.
+    pub highlight: Option<Range<usize>>,
+}
+
+impl AuditFinding {
+    /// The message shown to users.
+    pub fn message(&self) -> &str {
+        self.message.as_deref().unwrap_or(&self.rule.message)
+    }
+}
+
+/// The result of checking one record.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing to check (a blank row, a binary transcript).
+    Skipped,
+    /// Malformed; reported and counted, never checked.
+    Failed(RecordError),
+    /// Checked, with its findings so far.
+    Checked(Checked),
+}
+
+/// A checked record.
+#[derive(Debug)]
+pub struct Checked {
+    /// The record, without its text (which only the checks needed).
+    pub record: Record,
+    /// The start of its text, masked, for metadata findings.
+    pub head: String,
+    /// Findings of the text rules, quiet hours and contact disclosure.
+    pub findings: Vec<AuditFinding>,
+}
+
+/// What checking a record needs, shared by all worker threads.
+pub struct RecordChecker<'a> {
+    /// The text rules.
+    pub checker: &'a Checker,
+    /// The debt-mention detector for calls to contacts.
+    pub detector: &'a Checker,
+    /// The metadata-rule data.
+    pub config: &'a AuditConfig,
+    /// The metadata rules.
+    pub rules: &'a MetaRules,
+    /// Quiet hours and limits.
+    pub profile: &'a Profile,
+    /// Whether to mask personal numbers.
+    pub redact: bool,
+}
+
+impl RecordChecker<'_> {
+    /// Decodes and checks `raw`.
+    pub fn check(&self, raw: RawRecord, shape: &Shape, decoder: &FieldDecoder) -> Outcome {
+        let RawRecord { path, row, body } = raw;
+        let mut record = match shape.decode(body, decoder, self.config) {
+            Ok(Some(record)) => record,
+            Ok(None) => return Outcome::Skipped,
+            Err((kind, message)) => {
+                return Outcome::Failed(RecordError {
+                    path: path.to_string(),
+                    row,
+                    kind,
+                    message,
+                });
+            }
+        };
+        if matches!(shape, Shape::Transcript) {
+            // A transcript file's record id is its path.
+            record.fields[Field::Id.index()] = path.to_string();
+        }
+        let text = std::mem::take(&mut record.fields[Field::Text.index()]);
+        let source = SourceFile::new(path.as_ref(), text, "UTF-8");
+        let has_text = !source.text.trim().is_empty();
+        let head = self.mask(head_of(&source.text));
+        let text_findings = if has_text {
+            self.checker.check(&source)
+        } else {
+            Vec::new()
+        };
+        let mut findings: Vec<AuditFinding> = text_findings
+            .iter()
+            .map(|f| self.text_finding(&source, f, Arc::clone(&f.rule), None))
+            .collect();
+
+        if let Some(time) = record.time
+            && self.profile.quiet_hours.contains(time.minute)
+        {
+            let quiet = self.profile.quiet_hours;
+            let message = fill(
+                &self.rules.quiet_hours.message,
+                &[
+                    ("time", record.get(Field::Time).trim()),
+                    ("start", &quiet.start.to_string()),
+                    ("end", &quiet.end.to_string()),
+                ],
+            );
+            findings.push(self.head_finding(&head, &self.rules.quiet_hours, message));
+        }
+
+        let relation = record.get(Field::Relation).trim();
+        if has_text && self.config.is_third_party(relation) {
+            let evidence = text_findings
+                .iter()
+                .find(|f| f.rule.category == Category::ThirdPartyDisclosure)
+                .cloned()
+                .or_else(|| self.detector.check(&source).into_iter().next());
+            if let Some(evidence) = evidence {
+                let rule = &self.rules.contact_disclosure;
+                let message = fill(&rule.message, &[("relation", relation)]);
+                findings.push(self.text_finding(
+                    &source,
+                    &evidence,
+                    Arc::clone(rule),
+                    Some(message),
+                ));
+            }
+        }
+        Outcome::Checked(Checked {
+            record,
+            head,
+            findings,
+        })
+    }
+
+    /// Masks personal numbers if asked to.
+    pub fn mask(&self, text: String) -> String {
+        if self.redact { redact(&text) } else { text }
+    }
+
+    /// A finding of `rule` at the span of `at`.
+    fn text_finding(
+        &self,
+        source: &SourceFile,
+        at: &Finding,
+        rule: Arc<RuleInfo>,
+        message: Option<String>,
+    ) -> AuditFinding {
+        let (excerpt, highlight) = match finding_line(source, at) {
+            Some((line, span)) => {
+                let cut = window(line, span, EXCERPT_MAX_CHARS);
+                let lead = if cut.cut_before { ELLIPSIS } else { "" };
+                let tail = if cut.cut_after { ELLIPSIS } else { "" };
+                let shift = lead.len();
+                (
+                    format!("{lead}{}{tail}", cut.text),
+                    Some(cut.span.start + shift..cut.span.end + shift),
+                )
+            }
+            None => (String::new(), None),
+        };
+        AuditFinding {
+            rule,
+            message,
+            position: Some(at.start),
+            excerpt: self.mask(excerpt),
+            highlight,
+        }
+    }
+
+    /// A metadata finding, shown with the start of the note.
+    pub fn head_finding(&self, head: &str, rule: &Arc<RuleInfo>, message: String) -> AuditFinding {
+        AuditFinding {
+            rule: Arc::clone(rule),
+            message: Some(self.mask(message)),
+            position: None,
+            excerpt: head.to_string(),
+            highlight: None,
+        }
+    }
+}
+
+/// The first non-empty line of `text`, cut to [`HEAD_EXCERPT_CHARS`].
+fn head_of(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if line.len() <= HEAD_EXCERPT_CHARS {
+        return line.to_string();
+    }
+    let cut = window(line, 0..0, HEAD_EXCERPT_CHARS);
+    let tail = if cut.cut_after { ELLIPSIS } else { "" };
+    format!("{}{tail}", cut.text)
+}

@@ -1,0 +1,116 @@
+//! Per-day call counters for the frequency rules, with bounded memory.
+//!
+//! Design: counters are kept only for a sliding window of [`WINDOW_DAYS`]
+//! calendar days ending at the newest call date seen so far. When a newer
+//! date arrives, days that fall out of the window are dropped whole. Keys are
+//! 64-bit hashes of the debtor id or of the phone number's digits, so a
+//! counter costs about 40 bytes whatever the id's length.
+//!
+//! Memory bound: 40 bytes × the number of distinct debtors (and numbers)
+//! called within any [`WINDOW_DAYS`] consecutive days, independent of the
+//! input's size. A nightly file of one day's calls, or a month sorted by
+//! time, stays within that bound; so does a file with calls slightly out of
+//! order around midnight.
+//!
+//! The price: a call dated before the window (input far out of time order)
+//! cannot be counted. It is still checked by every other rule, and it is
+//! counted in the summary's `frequency_out_of_window`, never silently
+//! dropped. A frequency finding is reported on the call that crosses the
+//! limit (the 4th connected call, the 7th unanswered attempt), once per
+//! debtor or number and day.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// Days of counters kept: the newest date and the day before it.
+pub const WINDOW_DAYS: i32 = 2;
+
+/// Counts of one kind of call per key and day, over a sliding window.
+#[derive(Debug, Default)]
+pub struct DayCounter {
+    /// Oldest day first; at most [`WINDOW_DAYS`] entries.
+    days: VecDeque<(i32, HashMap<u64, u32>)>,
+}
+
+impl DayCounter {
+    /// Counts one call for `key` on `day`; returns the count including it,
+    /// or `None` if `day` is before the window.
+    pub fn bump(&mut self, day: i32, key: u64) -> Option<u32> {
+        let newest = self.days.back().map(|(d, _)| *d);
+        if newest.is_none_or(|newest| day > newest) {
+            self.days.push_back((day, HashMap::new()));
+            while self
+                .days
+                .front()
+                .is_some_and(|(d, _)| *d <= day - WINDOW_DAYS)
+            {
+                self.days.pop_front();
+            }
+        }
+        let (_, counts) = self.days.iter_mut().find(|(d, _)| *d == day)?;
+        let count = counts.entry(key).or_insert(0);
+        *count += 1;
+        Some(*count)
+    }
+
+    /// Keys currently counted, over all days in the window.
+    pub fn len(&self) -> usize {
+        self.days.iter().map(|(_, m)| m.len()).sum()
+    }
+
+    /// Whether nothing is counted.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The key of an id or number: a fixed-seed 64-bit hash.
+pub fn key_of(text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The digits of a phone number, without a leading `86` country code on a
+/// mobile number, so that `+86 138-1234-5678` and `13812345678` are one key.
+pub fn phone_digits(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix("86") {
+        Some(rest) if rest.len() == 11 && rest.starts_with('1') => rest.to_string(),
+        _ => digits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_per_key_and_day() {
+        let mut counter = DayCounter::default();
+        assert_eq!(counter.bump(10, 1), Some(1));
+        assert_eq!(counter.bump(10, 1), Some(2));
+        assert_eq!(counter.bump(10, 2), Some(1));
+        assert_eq!(counter.bump(11, 1), Some(1));
+        // Yesterday is still in the window.
+        assert_eq!(counter.bump(10, 1), Some(3));
+    }
+
+    #[test]
+    fn old_days_are_dropped_and_late_calls_reported() {
+        let mut counter = DayCounter::default();
+        counter.bump(10, 1);
+        counter.bump(11, 1);
+        counter.bump(12, 2);
+        assert_eq!(counter.len(), 2, "day 10 dropped");
+        assert_eq!(counter.bump(10, 1), None);
+        assert!(!counter.is_empty());
+    }
+
+    #[test]
+    fn phone_keys_ignore_formatting() {
+        assert_eq!(phone_digits("+86 138-1234-5678"), "13812345678");
+        assert_eq!(phone_digits("010-12345678"), "01012345678");
+        assert_eq!(key_of("a"), key_of("a"));
+    }
+}
