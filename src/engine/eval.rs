@@ -116,7 +116,7 @@ pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
             ordered,
             negation,
         } => near(view, sets, *within, *ordered, negation.as_ref()),
-        Node::Regex(regex) => {
+        Node::Regex { regex, .. } => {
             let base = view.window.start;
             regex.find(&view.line.text[view.window.clone()]).map(|m| {
                 vec![Occurrence {
@@ -140,20 +140,61 @@ pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
     }
 }
 
-/// The sets a node cannot match without: the node is worth evaluating only if
-/// one of them has hits. `None` means "always evaluate".
-pub fn trigger(node: &Node) -> Option<Vec<SetId>> {
-    match node {
-        Node::Terms { set, .. } => Some(vec![*set]),
-        Node::Near { sets, .. } => Some(vec![sets[0]]),
-        Node::Regex(_) | Node::Not(_) => None,
-        Node::All(children) => children.iter().find_map(trigger),
-        Node::Any(children) => {
-            let mut sets = Vec::new();
-            for child in children {
-                sets.extend(trigger(child)?);
+/// What a line must contain for a node to be able to match: a cheap test
+/// on the prefilter's hits that spares evaluating most rules on most lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Nothing is known to be required (regular expressions, negations).
+    Nothing,
+    /// Some term of this set.
+    Set(SetId),
+    /// Every one of these.
+    All(Vec<Need>),
+    /// At least one of these.
+    Any(Vec<Need>),
+}
+
+impl Need {
+    /// What `node` requires.
+    pub fn of(node: &Node) -> Need {
+        match node {
+            Node::Terms { set, .. } => Need::Set(*set),
+            Node::Near { sets, .. } => Need::All(sets.iter().map(|&s| Need::Set(s)).collect()),
+            Node::Regex {
+                prefixes: Some(set),
+                ..
+            } => Need::Set(*set),
+            Node::Regex { prefixes: None, .. } | Node::Not(_) => Need::Nothing,
+            Node::All(children) => {
+                let needs: Vec<Need> = children
+                    .iter()
+                    .map(Need::of)
+                    .filter(|n| *n != Need::Nothing)
+                    .collect();
+                if needs.is_empty() {
+                    Need::Nothing
+                } else {
+                    Need::All(needs)
+                }
             }
-            Some(sets)
+            Node::Any(children) => {
+                let needs: Vec<Need> = children.iter().map(Need::of).collect();
+                if needs.contains(&Need::Nothing) {
+                    Need::Nothing
+                } else {
+                    Need::Any(needs)
+                }
+            }
+        }
+    }
+
+    /// Whether `hits` can satisfy this need.
+    pub fn met_by(&self, hits: &SetHits) -> bool {
+        match self {
+            Need::Nothing => true,
+            Need::Set(set) => hits.has(*set),
+            Need::All(needs) => needs.iter().all(|n| n.met_by(hits)),
+            Need::Any(needs) => needs.iter().any(|n| n.met_by(hits)),
         }
     }
 }

@@ -15,12 +15,12 @@ use std::sync::OnceLock;
 pub use context::AddresseeTracker;
 pub use prefilter::Occurrence;
 
-use self::eval::{Line, View, eval, trigger};
+use self::eval::{Line, Need, View, eval};
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
 use crate::finding::Finding;
 use crate::normalize::{NormText, normalize};
-use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
+use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet};
 use crate::segment::{Utterance, segment};
 use crate::source::SourceFile;
 
@@ -29,7 +29,10 @@ use crate::source::SourceFile;
 pub struct Checker {
     rules: RuleSet,
     prefilter: Prefilter,
-    triggers: Vec<Option<Vec<SetId>>>,
+    /// What each rule needs in a line before it is worth evaluating.
+    needs: Vec<Need>,
+    /// Whether some rule needs nothing, so no line can be skipped unseen.
+    some_rule_needs_nothing: bool,
     tokenizer: OnceLock<Tokenizer>,
 }
 
@@ -37,17 +40,18 @@ impl Checker {
     /// Prepares `rules` for checking.
     pub fn new(rules: RuleSet) -> Checker {
         let prefilter = Prefilter::new(&rules);
-        let triggers = rules
+        let needs: Vec<Need> = rules
             .rules
             .iter()
             .map(|rule| match &rule.matcher {
-                Matcher::Line(node) | Matcher::Missing { node, .. } => trigger(node),
+                Matcher::Line(node) | Matcher::Missing { node, .. } => Need::of(node),
             })
             .collect();
         Checker {
+            some_rule_needs_nothing: needs.contains(&Need::Nothing),
             rules,
             prefilter,
-            triggers,
+            needs,
             tokenizer: OnceLock::new(),
         }
     }
@@ -91,16 +95,14 @@ impl Checker {
                 &whole,
                 &self.rules.context,
             );
-            if hits.is_empty() && self.triggers.iter().all(Option::is_some) {
+            if hits.is_empty() && !self.some_rule_needs_nothing {
                 continue; // the common case: no term, nothing to evaluate
             }
-            let rules = self.rules.rules.iter().zip(&self.triggers).enumerate();
-            for (index, (rule, trigger)) in rules {
+            let rules = self.rules.rules.iter().zip(&self.needs).enumerate();
+            for (index, (rule, need)) in rules {
                 if !rule.speaker.admits(utterance.role)
                     || !rule.addressee.admits(addressee)
-                    || trigger
-                        .as_ref()
-                        .is_some_and(|sets| !sets.iter().any(|&s| hits.has(s)))
+                    || !need.met_by(&hits)
                 {
                     continue;
                 }

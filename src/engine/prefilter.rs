@@ -99,32 +99,46 @@ impl Prefilter {
 
 /// Occurrences per term set in one line; reused across lines to avoid allocation.
 ///
+/// Indexed by set id (no hashing on the hot path); only the sets touched on
+/// the current line are cleared before the next.
+///
 /// Occurrences of whole-word terms wait in `pending` until
 /// [`admit_whole_words`](Self::admit_whole_words) has checked them against
 /// the line's word boundaries, so that lines without such terms are never
 /// tokenized for it.
 #[derive(Debug, Default)]
 pub struct SetHits {
-    by_set: HashMap<SetId, Vec<Occurrence>>,
+    by_set: Vec<Vec<Occurrence>>,
+    touched: Vec<SetId>,
     pending: Vec<(SetId, Occurrence)>,
 }
 
 impl SetHits {
     fn clear(&mut self) {
-        self.by_set.clear();
+        for &set in &self.touched {
+            self.by_set[set].clear();
+        }
+        self.touched.clear();
         self.pending.clear();
     }
 
     fn push(&mut self, set: SetId, occurrence: Occurrence, whole_word: bool) {
         if whole_word {
             self.pending.push((set, occurrence));
-        } else {
-            self.by_set.entry(set).or_default().push(occurrence);
+            return;
         }
+        if set >= self.by_set.len() {
+            self.by_set.resize_with(set + 1, Vec::new);
+        }
+        if self.by_set[set].is_empty() {
+            self.touched.push(set);
+        }
+        self.by_set[set].push(occurrence);
     }
 
     fn finish(&mut self) {
-        for list in self.by_set.values_mut() {
+        for &set in &self.touched {
+            let list = &mut self.by_set[set];
             list.sort_unstable();
             list.dedup();
         }
@@ -138,26 +152,28 @@ impl SetHits {
     /// Keeps the pending whole-word occurrences for which `is_word` holds.
     pub fn admit_whole_words(&mut self, is_word: impl Fn(&Occurrence) -> bool) {
         let pending = std::mem::take(&mut self.pending);
-        for (set, occurrence) in pending {
+        for &(set, occurrence) in &pending {
             if is_word(&occurrence) {
-                self.by_set.entry(set).or_default().push(occurrence);
+                self.push(set, occurrence, false);
             }
         }
+        self.pending = pending;
+        self.pending.clear();
         self.finish();
     }
 
     /// Whether nothing was found.
     pub fn is_empty(&self) -> bool {
-        self.by_set.is_empty()
+        self.touched.is_empty()
     }
 
     /// Whether any term of `set` occurs.
     pub fn has(&self, set: SetId) -> bool {
-        self.by_set.contains_key(&set)
+        self.by_set.get(set).is_some_and(|list| !list.is_empty())
     }
 
     /// The occurrences of `set`, sorted by position.
     pub fn of(&self, set: SetId) -> &[Occurrence] {
-        self.by_set.get(&set).map_or(&[], Vec::as_slice)
+        self.by_set.get(set).map_or(&[], Vec::as_slice)
     }
 }

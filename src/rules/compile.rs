@@ -420,7 +420,19 @@ impl<'a> Compiler<'a> {
         }
         if let Some(pattern) = &spec.regex {
             return match Regex::new(pattern.get_ref()) {
-                Ok(regex) => Some(Node::Regex(regex)),
+                Ok(regex) => {
+                    let prefixes = required_prefixes(pattern.get_ref()).map(|literals| {
+                        let terms: Vec<Term> = literals
+                            .into_iter()
+                            .map(|text| Term {
+                                text,
+                                whole_word: false,
+                            })
+                            .collect();
+                        self.table.set(&terms)
+                    });
+                    Some(Node::Regex { regex, prefixes })
+                }
                 Err(e) => {
                     errors.push(file.error(pattern.span(), format!("invalid regex: {e}")));
                     None
@@ -621,6 +633,33 @@ impl TermTableBuilder {
             sets_of_term,
         }
     }
+}
+
+/// Most prefix literals a regex may have and still be prefiltered by them.
+const MAX_REGEX_PREFIXES: usize = 256;
+
+/// Literals one of which starts every match of `pattern`, if they can be
+/// known and are few: then a line without any of them cannot match, and the
+/// prefilter decides that for free. `None` means "no such guarantee".
+fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > MAX_REGEX_PREFIXES {
+        return None;
+    }
+    // A literal may end inside a multi-byte character; such a prefix is not
+    // a term the automaton can hold, so then no guarantee is claimed.
+    literals
+        .iter()
+        .map(|lit| {
+            std::str::from_utf8(lit.as_bytes())
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 /// Pinyin spellings of every term of two or more Chinese characters: each

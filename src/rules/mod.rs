@@ -179,8 +179,14 @@ pub enum Node {
         /// Negators that cancel a match by what precedes its first term.
         negation: Option<Negation>,
     },
-    /// A regular expression over the normalized line.
-    Regex(Regex),
+    /// A regular expression over the normalized view.
+    Regex {
+        /// The expression.
+        regex: Regex,
+        /// Literals one of which starts every match, when they can be
+        /// known: the expression is only tried on lines that contain one.
+        prefixes: Option<SetId>,
+    },
     /// All of these.
     All(Vec<Node>),
     /// Any of these.
