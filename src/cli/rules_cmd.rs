@@ -5,6 +5,7 @@ use std::io::Write;
 use anyhow::bail;
 use hegui::engine::Checker;
 use hegui::examples::run_examples;
+use hegui::rules::{Matcher, Scope};
 
 use super::args::{ExplainArgs, RulesArgs};
 use super::{EXIT_FINDINGS, load_rules};
@@ -44,6 +45,28 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
     writeln!(out, "说明: {}", info.message)?;
     writeln!(out, "依据: {}", info.basis)?;
     writeln!(out, "建议: {}", info.suggestion)?;
+    let scope = match rule.scope {
+        Scope::Line => "整行",
+        Scope::Sentence => "同一句",
+        Scope::Clause => "同一分句",
+    };
+    match &rule.matcher {
+        Matcher::Line(when) => {
+            writeln!(out, "命中条件（{scope}）: {}", when.describe(&rules.terms))?
+        }
+        Matcher::Missing { node, min_lines } => writeln!(
+            out,
+            "缺失条件: 不少于 {min_lines} 行的话术模板中没有任何一行满足 {}",
+            node.describe(&rules.terms)
+        )?,
+    }
+    for exception in &rule.unless {
+        writeln!(
+            out,
+            "例外（满足则不报）: {}",
+            exception.describe(&rules.terms)
+        )?;
+    }
     writeln!(out, "违规示例:")?;
     for text in &rule.must_match {
         writeln!(out, "  ✗ {}", text.replace('\n', " ⏎ "))?;

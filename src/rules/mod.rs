@@ -195,6 +195,61 @@ pub enum Node {
     Not(Box<Node>),
 }
 
+impl Node {
+    /// A compact, readable form of the expression for `hegui explain`: term
+    /// sets show their first few terms, `{…+N}` says how many more there are.
+    pub fn describe(&self, terms: &TermTable) -> String {
+        const SHOWN: usize = 6;
+        let set = |id: SetId| {
+            let members = terms.set(id);
+            let mut shown: Vec<&str> = members
+                .iter()
+                .take(SHOWN)
+                .map(|&t| terms.terms()[t].as_str())
+                .collect();
+            shown.sort_unstable();
+            let more = members.len().saturating_sub(SHOWN);
+            if more > 0 {
+                format!("{{{}…+{more}}}", shown.join("|"))
+            } else {
+                format!("{{{}}}", shown.join("|"))
+            }
+        };
+        let negation = |n: &Option<Negation>| match n {
+            Some(n) => format!(" 除非前{}词内有{}", n.window, set(n.set)),
+            None => String::new(),
+        };
+        let list = |nodes: &[Node], joiner: &str| {
+            let parts: Vec<String> = nodes.iter().map(|n| n.describe(terms)).collect();
+            format!("({})", parts.join(joiner))
+        };
+        match self {
+            Node::Terms {
+                set: id,
+                negation: n,
+            } => format!("{}{}", set(*id), negation(n)),
+            Node::Near {
+                sets,
+                within,
+                ordered,
+                negation: n,
+            } => {
+                let parts: Vec<String> = sets.iter().map(|&id| set(id)).collect();
+                let order = if *ordered { "依次" } else { "任意顺序" };
+                format!(
+                    "{order}相距≤{within}词[{}]{}",
+                    parts.join(" … "),
+                    negation(n)
+                )
+            }
+            Node::Regex { regex, .. } => format!("/{}/", regex.as_str()),
+            Node::All(nodes) => list(nodes, " 且 "),
+            Node::Any(nodes) => list(nodes, " 或 "),
+            Node::Not(node) => format!("非{}", node.describe(terms)),
+        }
+    }
+}
+
 /// Negators that cancel a match when they come at most `window` tokens before it.
 #[derive(Clone, Copy, Debug)]
 pub struct Negation {
