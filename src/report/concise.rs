@@ -48,20 +48,11 @@ fn one_line(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::finding::{Category, Severity};
-    use crate::report::test_support::{report, rule};
-    use crate::report::{Format, InputError, ReportOptions, write_report};
+    use crate::report::test_support::{self, report, rule};
+    use crate::report::{Format, InputError};
 
     fn render(reports: &[FileReport], errors: &[InputError]) -> String {
-        let mut out = Vec::new();
-        write_report(
-            &mut out,
-            Format::Concise,
-            reports,
-            errors,
-            &ReportOptions::default(),
-        )
-        .unwrap();
-        String::from_utf8(out).unwrap()
+        test_support::render(Format::Concise, reports, errors)
     }
 
     #[test]

@@ -180,19 +180,10 @@ mod tests {
     use super::*;
     use crate::finding::{Category, Severity};
     use crate::report::test_support::{report, rule};
-    use crate::report::{Format, ReportOptions, write_report};
+    use crate::report::{Format, test_support};
 
     fn render(reports: &[FileReport], errors: &[InputError]) -> String {
-        let mut out = Vec::new();
-        write_report(
-            &mut out,
-            Format::Junit,
-            reports,
-            errors,
-            &ReportOptions::default(),
-        )
-        .unwrap();
-        String::from_utf8(out).unwrap()
+        test_support::render(Format::Junit, reports, errors)
     }
 
     #[test]

@@ -275,7 +275,7 @@ pub(crate) mod test_support {
 
     use std::sync::Arc;
 
-    use super::FileReport;
+    use super::{FileReport, Format, InputError, ReportOptions, write_report};
     use crate::finding::{Category, Finding, RuleInfo, Severity};
     use crate::segment::{Addressee, Role};
     use crate::source::SourceFile;
@@ -306,6 +306,14 @@ pub(crate) mod test_support {
             addressee: Addressee::Unknown,
             matched: vec![needle.to_string()],
         }
+    }
+
+    /// What `write_report` prints in `format` with default options.
+    pub fn render(format: Format, reports: &[FileReport], errors: &[InputError]) -> String {
+        let mut out = Vec::new();
+        write_report(&mut out, format, reports, errors, &ReportOptions::default())
+            .expect("writing to memory cannot fail");
+        String::from_utf8(out).expect("reporters write UTF-8")
     }
 
     /// A report on `text` with one finding per `(needle, rule)`.

@@ -148,20 +148,11 @@ fn byte_position(source: &SourceFile, position: Position) -> RdPosition {
 mod tests {
     use super::*;
     use crate::finding::Category;
-    use crate::report::test_support::{report, rule};
-    use crate::report::{Format, InputError, ReportOptions, write_report};
+    use crate::report::test_support::{self, report, rule};
+    use crate::report::{Format, InputError};
 
     fn render(reports: &[FileReport], errors: &[InputError]) -> String {
-        let mut out = Vec::new();
-        write_report(
-            &mut out,
-            Format::Rdjson,
-            reports,
-            errors,
-            &ReportOptions::default(),
-        )
-        .unwrap();
-        String::from_utf8(out).unwrap()
+        test_support::render(Format::Rdjson, reports, errors)
     }
 
     #[test]
