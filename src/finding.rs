@@ -44,6 +44,9 @@ pub enum Category {
     InduceBorrowing,
     /// A script template that never states the agent's organisation and staff number.
     MissingIdentification,
+    /// hegui's own diagnostics about inline suppression comments (unused, or
+    /// missing a reason); not a kind of conduct, so rule files cannot use it.
+    Suppression,
 }
 
 impl Category {
@@ -80,6 +83,7 @@ impl Category {
             Category::PrivateAccount => "private_account",
             Category::InduceBorrowing => "induce_borrowing",
             Category::MissingIdentification => "missing_identification",
+            Category::Suppression => "suppression",
         }
     }
 
@@ -97,6 +101,7 @@ impl Category {
             Category::PrivateAccount => "要求转入私人账户",
             Category::InduceBorrowing => "诱导借新还旧",
             Category::MissingIdentification => "未表明身份",
+            Category::Suppression => "豁免注释",
         }
     }
 }

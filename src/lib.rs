@@ -9,10 +9,16 @@
 //!       rules, context) ─▶ Finding (span in the original) ─ report
 //! ```
 //!
+//! Then [`suppress`] (inline comments), [`config`] (`hegui.toml`:
+//! selection, severities, per-file ignores) and [`baseline`] (accepted
+//! findings) decide which findings are reported.
+//!
 //! Every stage but reading files and printing is a pure function; the library
 //! never prints and never exits.
 
 pub mod audit;
+pub mod baseline;
+pub mod config;
 pub mod decode;
 pub mod engine;
 pub mod examples;
@@ -22,3 +28,4 @@ pub mod report;
 pub mod rules;
 pub mod segment;
 pub mod source;
+pub mod suppress;

@@ -78,6 +78,7 @@ fn rule_ids_are_unique_and_match_their_category() {
             Category::PrivateAccount => 'A',
             Category::InduceBorrowing => 'B',
             Category::MissingIdentification => 'N',
+            Category::Suppression => 'S',
         };
         assert!(
             info.id.starts_with(&format!("HG-{letter}")) && info.id.len() == 7,

@@ -19,13 +19,63 @@ pub enum Command {
     /// Check scripts and transcripts and report every non-compliant line.
     Check(CheckArgs),
     /// List the rules: id, category, severity, title.
-    Rules(RulesArgs),
+    Rules(RulesListArgs),
     /// Show a rule's message, legal basis, rewording and examples.
     Explain(ExplainArgs),
     /// Run every rule's examples (for teams writing their own rules).
     TestRules(RulesArgs),
     /// Audit call notes (CSV, JSONL, transcript folders) with metadata rules.
     Audit(super::audit::AuditArgs),
+    /// Write a commented starter `hegui.toml` (never overwrites a file).
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(value_name = "FILE", default_value = "hegui.toml")]
+    pub path: PathBuf,
+}
+
+/// Which configuration file applies.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of looking for `hegui.toml` or
+    /// `.hegui.toml` from the current directory upwards.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+}
+
+/// Rule selection on the command line.
+#[derive(Debug, Args)]
+pub struct SelectArgs {
+    /// Run only these rules: ids, id prefixes, categories or ALL
+    /// (repeatable or comma-separated; replaces the configuration's `select`).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (repeatable or comma-separated; added to the
+    /// configuration's `ignore`).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesListArgs {
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Print only the hash of the loaded rule set (as in JSON and SARIF output).
+    #[arg(long)]
+    pub version_hash: bool,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +132,28 @@ pub struct CheckArgs {
     /// instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+
+    /// Exit with 0 even when there are findings (errors still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Only check files changed since this git revision (and untracked files).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file instead of reporting.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     #[command(flatten)]
     pub rules: RulesArgs,

@@ -19,7 +19,8 @@ use hegui::decode::encoding_for_label;
 use hegui::engine::Checker;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::args::RulesArgs;
+use super::args::{ConfigArgs, RulesArgs};
+use super::project::load_config;
 use super::{EXIT_ERROR, EXIT_FINDINGS, load_rules};
 
 /// Arguments of `hegui audit`.
@@ -34,10 +35,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
-    /// Metadata-rule profile from rules/audit.toml: `default` (22:00–08:00)
-    /// or `us` (21:00–08:00).
-    #[arg(long, default_value = "default")]
-    pub profile: String,
+    /// Metadata-rule profile from rules/audit.toml: `default` (22:00–08:00,
+    /// when neither this nor the configuration's `[audit]` names one) or
+    /// `us` (21:00–08:00).
+    #[arg(long)]
+    pub profile: Option<String>,
 
     /// Override the profile's quiet hours, e.g. 22:00-08:00.
     #[arg(long, value_name = "HH:MM-HH:MM")]
@@ -57,6 +59,10 @@ pub struct AuditArgs {
     /// Keep phone, ID-card and bank-card numbers visible in excerpts.
     #[arg(long)]
     pub no_redact: bool,
+
+    /// The configuration whose `[audit]` settings apply (options win).
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     /// Force the encoding of table fields and transcripts (default: UTF-8
     /// for tables, detection for transcripts).
@@ -111,16 +117,23 @@ pub struct ColumnArgs {
 
 /// Runs `hegui audit`; returns the exit code.
 pub fn run(args: &AuditArgs) -> anyhow::Result<u8> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let settings = load_config(&args.config, &cwd)?.audit;
     let config = AuditConfig::builtin();
-    let mut profile = config.profile(&args.profile).map_err(anyhow::Error::msg)?;
-    if let Some(text) = &args.quiet_hours {
+    let name = args
+        .profile
+        .as_deref()
+        .or(settings.profile.as_deref())
+        .unwrap_or("default");
+    let mut profile = config.profile(name).map_err(anyhow::Error::msg)?;
+    if let Some(text) = args.quiet_hours.as_ref().or(settings.quiet_hours.as_ref()) {
         profile.quiet_hours = QuietHours::parse(text)
             .with_context(|| format!("bad --quiet-hours `{text}` (expected HH:MM-HH:MM)"))?;
     }
-    if let Some(n) = args.max_connected {
+    if let Some(n) = args.max_connected.or(settings.max_connected) {
         profile.max_connected = n;
     }
-    if let Some(n) = args.max_unanswered {
+    if let Some(n) = args.max_unanswered.or(settings.max_unanswered) {
         profile.max_unanswered = n;
     }
     let encoding = match &args.encoding {

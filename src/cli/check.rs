@@ -1,16 +1,24 @@
-//! `hegui check`: find inputs, check them in parallel, report in input order.
+//! `hegui check`: find inputs, check them in parallel, review the findings
+//! (configuration, inline suppressions, baseline), report in input order.
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::bail;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use hegui::baseline::Baseline;
+use hegui::config::absolute;
 use hegui::decode::encoding_for_label;
-use hegui::engine::Checker;
-use hegui::report::{FileReport, Format, ReportOptions, write_report, write_statistics};
+use hegui::report::{
+    FileReport, Format, InputError, ReportOptions, write_report, write_statistics,
+};
 use rayon::prelude::*;
 
 use super::args::{CheckArgs, ColorChoice};
-use super::inputs::{Loaded, discover, load};
-use super::{EXIT_ERROR, EXIT_FINDINGS, load_rules};
+use super::changed::changed_files;
+use super::inputs::{Input, Loaded, discover, load};
+use super::project::Project;
+use super::{EXIT_ERROR, EXIT_FINDINGS};
 
 /// Runs `hegui check`; returns the exit code.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
@@ -21,10 +29,23 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         },
         None => None,
     };
-    let checker = Checker::new(load_rules(&args.rules)?);
+    let project = Project::new(&args.rules, &args.config, &args.select)?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
 
     let mut errors = Vec::new();
-    let inputs = discover(&args.paths, &args.globs, &mut errors)?;
+    let mut inputs = discover(
+        &args.paths,
+        &args.globs,
+        &|path| project.admits(path),
+        &mut errors,
+    )?;
+    if let Some(rev) = &args.changed_since {
+        let changed = changed_files(rev, &project.cwd)?;
+        inputs.retain(|input| match input {
+            Input::Stdin => true,
+            Input::File(path) => changed.contains(&absolute(path, &project.cwd)),
+        });
+    }
     let loaded: Vec<Loaded> = inputs
         .par_iter()
         .map(|input| load(input, encoding))
@@ -38,23 +59,49 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             Loaded::Failed(error) => errors.push(error),
         }
     }
-    let reports: Vec<FileReport> = sources
+    let mut reports: Vec<FileReport> = sources
         .into_par_iter()
         .map(|source| FileReport {
-            findings: checker.check(&source),
+            findings: project.check(&source),
             source,
         })
         .collect();
 
+    if let Some(path) = &args.write_baseline {
+        let files = reports.iter().map(|r| (&r.source, &r.findings[..]));
+        let baseline = Baseline::of(files, &project.rules_hash);
+        let text = serde_json::to_string_pretty(&baseline)? + "\n";
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!(
+            "hegui: wrote {} findings to baseline {}",
+            baseline.findings.len(),
+            path.display()
+        );
+        report_errors(&errors);
+        return Ok(if errors.is_empty() { 0 } else { EXIT_ERROR });
+    }
+    let baseline_suppressed = baseline.map(|(path, baseline)| {
+        let mut filter = baseline.filter();
+        let mut waived = 0;
+        for report in &mut reports {
+            let findings = std::mem::take(&mut report.findings);
+            let (kept, n) = filter.apply(&report.source, findings);
+            report.findings = kept;
+            waived += n;
+        }
+        eprintln!(
+            "hegui: {waived} findings recorded in baseline {} not reported",
+            path.display()
+        );
+        waived
+    });
+
     let options = ReportOptions {
         color: use_color(args.color),
         explain: args.explain,
-        rules: checker
-            .rules()
-            .rules
-            .iter()
-            .map(|r| r.info.clone())
-            .collect(),
+        rules: project.rule_infos(),
+        rules_hash: Some(project.rules_hash.clone()),
+        baseline_suppressed,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -72,9 +119,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     // The text report lists input errors itself; everything else leaves them
     // to standard error.
     if args.statistics || args.format != Format::Text {
-        for error in &errors {
-            eprintln!("hegui: error: {}: {}", error.path, error.message);
-        }
+        report_errors(&errors);
     }
 
     let threshold = args.fail_on.threshold();
@@ -84,11 +129,26 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         .any(|f| f.rule.severity >= threshold);
     Ok(if !errors.is_empty() {
         EXIT_ERROR
-    } else if failing {
+    } else if failing && !args.exit_zero {
         EXIT_FINDINGS
     } else {
         0
     })
+}
+
+/// Reads a `--baseline` file; returns its path with it for messages.
+fn read_baseline(path: &Path) -> anyhow::Result<(&Path, Baseline)> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let baseline = Baseline::parse(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not a hegui baseline: {e}", path.display()))?;
+    Ok((path, baseline))
+}
+
+fn report_errors(errors: &[InputError]) {
+    for error in errors {
+        eprintln!("hegui: error: {}: {}", error.path, error.message);
+    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {

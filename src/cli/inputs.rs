@@ -2,8 +2,9 @@
 //!
 //! Directories are walked with the `ignore` crate, so `.gitignore`, `.ignore`
 //! and hidden files are honoured as in ripgrep. Without `--glob`, only
-//! text-like extensions are picked up inside directories; a file named
-//! explicitly is always checked.
+//! text-like extensions are picked up inside directories, and only those
+//! the configuration admits (`include`, `exclude`); a file named explicitly
+//! is always checked.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -50,10 +51,12 @@ pub enum Loaded {
     Failed(InputError),
 }
 
-/// Expands `paths` into inputs, in a stable order; problems go to `errors`.
+/// Expands `paths` into inputs, in a stable order; files found in
+/// directories are kept when `admits` says so; problems go to `errors`.
 pub fn discover(
     paths: &[PathBuf],
     globs: &[String],
+    admits: &dyn Fn(&Path) -> bool,
     errors: &mut Vec<InputError>,
 ) -> anyhow::Result<Vec<Input>> {
     let default = [PathBuf::from(".")];
@@ -67,7 +70,7 @@ pub fn discover(
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, globs, &mut inputs, errors)?;
+            walk(path, globs, admits, &mut inputs, errors)?;
         } else if path.exists() {
             inputs.push(Input::File(path.clone()));
         } else {
@@ -83,6 +86,7 @@ pub fn discover(
 fn walk(
     dir: &Path,
     globs: &[String],
+    admits: &dyn Fn(&Path) -> bool,
     inputs: &mut Vec<Input>,
     errors: &mut Vec<InputError>,
 ) -> anyhow::Result<()> {
@@ -102,7 +106,7 @@ fn walk(
         match entry {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                 let path = entry.into_path();
-                if !globs.is_empty() || has_text_extension(&path) {
+                if (!globs.is_empty() || has_text_extension(&path)) && admits(&path) {
                     inputs.push(Input::File(path));
                 }
             }

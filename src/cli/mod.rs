@@ -1,12 +1,16 @@
 //! Command-line glue: parse arguments, run a command, choose the exit code.
 //!
 //! Exit codes: 0 no findings at or above `--fail-on`; 1 findings; 2 usage,
-//! rule-file or I/O errors (after every other input has been checked).
+//! configuration, rule-file or I/O errors (after every other input has been
+//! checked).
 
 mod args;
 mod audit;
+mod changed;
 mod check;
+mod init;
 mod inputs;
+mod project;
 mod rules_cmd;
 
 use std::process::ExitCode;
@@ -14,7 +18,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use self::args::{Cli, Command};
-use hegui::rules::{RuleSet, RuleSetBuilder};
+use hegui::rules::RuleSet;
 
 /// Exit code for findings.
 const EXIT_FINDINGS: u8 = 1;
@@ -37,6 +41,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => rules_cmd::explain(&args),
         Command::TestRules(args) => rules_cmd::test_rules(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Init(args) => init::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -49,15 +54,5 @@ pub fn run() -> ExitCode {
 
 /// Loads the built-in rules (unless excluded) plus every `--rules` directory.
 fn load_rules(args: &args::RulesArgs) -> anyhow::Result<RuleSet> {
-    let mut builder = if args.no_default_rules {
-        RuleSetBuilder::without_builtin_rules()
-    } else {
-        RuleSetBuilder::new()
-    };
-    for dir in &args.rules {
-        builder.add_dir(dir);
-    }
-    builder
-        .build()
-        .map_err(|errors| anyhow::anyhow!("rule files have errors:\n{errors}"))
+    project::load_rules(args, &[])
 }

@@ -6,16 +6,22 @@ use anyhow::bail;
 use hegui::engine::Checker;
 use hegui::examples::run_examples;
 use hegui::rules::{Matcher, Scope};
+use hegui::suppress;
 
-use super::args::{ExplainArgs, RulesArgs};
+use super::args::{ExplainArgs, RulesArgs, RulesListArgs};
+use super::project::Project;
 use super::{EXIT_FINDINGS, load_rules};
 
-/// Lists every rule: id, category, severity, title.
-pub fn list(args: &RulesArgs) -> anyhow::Result<u8> {
-    let rules = load_rules(args)?;
+/// Lists every rule the configuration selects (id, category, severity as
+/// configured, title), or prints the rule-set hash with `--version-hash`.
+pub fn list(args: &RulesListArgs) -> anyhow::Result<u8> {
+    let project = Project::new(&args.rules, &args.config, &args.select)?;
     let mut out = std::io::stdout().lock();
-    for rule in &rules.rules {
-        let info = &rule.info;
+    if args.version_hash {
+        writeln!(out, "{}", project.rules_hash)?;
+        return Ok(0);
+    }
+    for info in project.rule_infos() {
         writeln!(
             out,
             "{:<10} {:<24} {:<8} {}",
@@ -28,6 +34,21 @@ pub fn list(args: &RulesArgs) -> anyhow::Result<u8> {
 /// Shows everything a rule says, with its examples.
 pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
     let rules = load_rules(&args.rules)?;
+    if let Some(info) = suppress::rules().iter().find(|info| info.id == args.id) {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{} {}", info.id, info.title)?;
+        writeln!(
+            out,
+            "类别: {} ({})  严重程度: {}  来源: hegui 内置（行内豁免检查）",
+            info.category.label_zh(),
+            info.category,
+            info.severity
+        )?;
+        writeln!(out, "说明: {}", info.message)?;
+        writeln!(out, "依据: {}", info.basis)?;
+        writeln!(out, "建议: {}", info.suggestion)?;
+        return Ok(0);
+    }
     let Some(rule) = rules.get(&args.id) else {
         bail!("no rule with id `{}` (see `hegui rules`)", args.id);
     };

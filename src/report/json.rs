@@ -49,6 +49,9 @@
 //!   (`debtor`, `third_party` or `unknown`, as inferred) are present only
 //!   with `--explain`.
 //! - `summary.by_category` always has all six categories, zero or not.
+//! - `summary.rules_hash` (the rule-set hash) and `summary.baseline_suppressed`
+//!   (findings left out by `--baseline`) are present only when the caller
+//!   passes them in [`ReportOptions`].
 //! - `errors` lists inputs that could not be checked; it is present, and
 //!   empty, when there are none.
 //!
@@ -209,7 +212,11 @@ pub fn write_json(
             reports,
             explain: options.explain,
         },
-        summary: Summary::of(reports),
+        summary: Summary {
+            rules_hash: options.rules_hash.clone(),
+            baseline_suppressed: options.baseline_suppressed,
+            ..Summary::of(reports)
+        },
         errors,
     };
     serde_json::to_writer(&mut *out, &document)?;

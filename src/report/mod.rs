@@ -58,6 +58,12 @@ pub struct Summary {
     pub findings: usize,
     /// Findings per category; every category is present, zero or not.
     pub by_category: BTreeMap<Category, usize>,
+    /// The hash of the rule set that produced the findings, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_hash: Option<String>,
+    /// Findings left out because a baseline recorded them (with `--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_suppressed: Option<usize>,
 }
 
 impl Summary {
@@ -114,6 +120,11 @@ pub struct ReportOptions {
     /// Every loaded rule, fired or not, in load order. SARIF describes the
     /// whole catalog; a rule that fired but is missing here is added after it.
     pub rules: Vec<Arc<RuleInfo>>,
+    /// The hash of the loaded rule set (JSON `summary.rules_hash`, SARIF
+    /// `tool.driver.properties.rulesHash`), so a finding can be re-run.
+    pub rules_hash: Option<String>,
+    /// Findings left out by `--baseline` (JSON `summary.baseline_suppressed`).
+    pub baseline_suppressed: Option<usize>,
 }
 
 /// Writes `reports` and `errors` to `out` in `format`.

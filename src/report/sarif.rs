@@ -8,7 +8,8 @@
 //!   rule** ([`ReportOptions::rules`]), fired or not: id, title
 //!   (`shortDescription`), message (`fullDescription`), help (message, legal
 //!   basis and compliant rewording, as text and Markdown), default level and
-//!   the category as a property and a tag;
+//!   the category as a property and a tag; `tool.driver.properties.rulesHash`
+//!   is the rule-set hash ([`ReportOptions::rules_hash`]) when known;
 //! - `results` has one result per finding, pointing at its rule by id and
 //!   index, with the region of the matched text (`columnKind` is
 //!   `unicodeCodePoints`, as hegui's columns count characters; `endColumn` is
@@ -69,6 +70,15 @@ struct Driver<'a> {
     version: &'static str,
     semantic_version: &'static str,
     rules: Vec<Rule<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<DriverProperties<'a>>,
+}
+
+/// `tool.driver.properties`: the rule-set hash of the run.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DriverProperties<'a> {
+    rules_hash: &'a str,
 }
 
 /// A `reportingDescriptor`.
@@ -223,6 +233,10 @@ pub fn write(
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     rules: catalog.iter().map(|rule| descriptor(rule)).collect(),
+                    properties: options
+                        .rules_hash
+                        .as_deref()
+                        .map(|rules_hash| DriverProperties { rules_hash }),
                 },
             },
             language: "zh-CN",

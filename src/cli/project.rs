@@ -1,0 +1,211 @@
+//! The checking setup of one run: configuration, rules as configured, and
+//! the review of each file's findings (per-file ignores, inline
+//! suppressions) before they are reported.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use hegui::baseline::rule_set_hash;
+use hegui::config::{self, Config, Selector, is_selected};
+use hegui::engine::Checker;
+use hegui::finding::{Finding, RuleInfo};
+use hegui::rules::{RuleSet, RuleSetBuilder};
+use hegui::source::SourceFile;
+use hegui::suppress::{self, RuleStatus};
+
+use super::args::{ConfigArgs, RulesArgs, SelectArgs};
+
+/// Everything a run needs to check and review files.
+pub struct Project {
+    /// The configuration in force (the defaults when none was found).
+    pub config: Config,
+    /// The current directory, which relative inputs are resolved against.
+    pub cwd: PathBuf,
+    /// The selected rules, with severity overrides applied.
+    pub checker: Checker,
+    /// [`rule_set_hash`] of the selected rules.
+    pub rules_hash: String,
+    /// Every loaded rule, selected or not, including the suppression
+    /// diagnostics, after severity overrides.
+    known: Vec<Arc<RuleInfo>>,
+    /// The unused-suppression diagnostic, when selected.
+    unused: Option<Arc<RuleInfo>>,
+    /// The invalid-suppression diagnostic, when selected.
+    invalid: Option<Arc<RuleInfo>>,
+}
+
+/// Finds the configuration file of `args`, if any, and loads it.
+pub fn load_config(args: &ConfigArgs, cwd: &Path) -> anyhow::Result<Config> {
+    let path = if args.isolated {
+        None
+    } else if let Some(path) = &args.config {
+        Some(path.clone())
+    } else {
+        config::discover(cwd)
+    };
+    match path {
+        Some(path) => Ok(Config::load(&path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+impl Project {
+    /// Loads the configuration and the rules and applies selection,
+    /// severities and speaker labels.
+    pub fn new(
+        rules_args: &RulesArgs,
+        config_args: &ConfigArgs,
+        select_args: &SelectArgs,
+    ) -> anyhow::Result<Project> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let config = load_config(config_args, &cwd)?;
+        let mut rules = load_rules(rules_args, &config.rules)?;
+        let labels = &mut rules.labels;
+        labels.agent.extend(config.speakers.agent.iter().cloned());
+        labels
+            .debtor
+            .extend(config.speakers.customer.iter().cloned());
+        labels
+            .third_party
+            .extend(config.speakers.third_party.iter().cloned());
+
+        let mut diagnostics = suppress::rules().to_vec();
+        for rule in &mut rules.rules {
+            if let Some(&severity) = config.severity.get(&rule.info.id) {
+                let mut info = (*rule.info).clone();
+                info.severity = severity;
+                rule.info = Arc::new(info);
+            }
+        }
+        for info in &mut diagnostics {
+            if let Some(&severity) = config.severity.get(&info.id) {
+                info.severity = severity;
+            }
+        }
+        let mut known: Vec<Arc<RuleInfo>> = rules.rules.iter().map(|r| r.info.clone()).collect();
+        known.extend(diagnostics.into_iter().map(Arc::new));
+        for id in config.severity.keys() {
+            if !known.iter().any(|info| &info.id == id) {
+                bail!("{}: [severity]: unknown rule `{id}`", config_name(&config));
+            }
+        }
+
+        let select = if select_args.select.is_empty() {
+            config.select.clone()
+        } else {
+            parse_selectors("--select", &select_args.select)?
+        };
+        let mut ignore = config.ignore.clone();
+        ignore.extend(parse_selectors("--ignore", &select_args.ignore)?);
+        let named = select
+            .iter()
+            .chain(&ignore)
+            .chain(config.per_file_ignores.iter().flat_map(|p| &p.rules));
+        for selector in named {
+            if !known.iter().any(|info| selector.matches(info)) {
+                bail!("no rule matches `{selector}` (see `hegui rules`)");
+            }
+        }
+        rules
+            .rules
+            .retain(|rule| is_selected(&rule.info, &select, &ignore));
+        let diagnostic = |id: &str| {
+            known
+                .iter()
+                .find(|info| info.id == id && is_selected(info, &select, &ignore))
+                .cloned()
+        };
+        Ok(Project {
+            unused: diagnostic(suppress::UNUSED),
+            invalid: diagnostic(suppress::INVALID),
+            rules_hash: rule_set_hash(&rules),
+            checker: Checker::new(rules),
+            known,
+            config,
+            cwd,
+        })
+    }
+
+    /// The selected rules, as configured. The suppression diagnostics are
+    /// not among them (`hegui explain HG-S001` describes them); reporters
+    /// describe them when they fire.
+    pub fn rule_infos(&self) -> Vec<Arc<RuleInfo>> {
+        self.checker
+            .rules()
+            .rules
+            .iter()
+            .map(|r| r.info.clone())
+            .collect()
+    }
+
+    /// Whether a file found in a directory is checked (`include`, `exclude`).
+    pub fn admits(&self, path: &Path) -> bool {
+        self.config.admits(path, &self.cwd)
+    }
+
+    /// Checks `source` and reviews its findings: drops those waived by
+    /// `per-file-ignores` and inline directives, and appends the problems
+    /// with directives.
+    pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
+        let path = Path::new(&source.path);
+        let waived = |finding: &Finding| {
+            source.path != "-" && self.config.waives(path, &self.cwd, &finding.rule)
+        };
+        let mut findings = self.checker.check(source);
+        findings.retain(|f| !waived(f));
+        let outcome = suppress::apply(
+            source,
+            findings,
+            self,
+            self.unused.as_ref(),
+            self.invalid.as_ref(),
+        );
+        let mut findings = outcome.kept;
+        findings.extend(outcome.problems.into_iter().filter(|f| !waived(f)));
+        findings
+    }
+}
+
+impl RuleStatus for Project {
+    fn exists(&self, selector: &Selector) -> bool {
+        self.known.iter().any(|info| selector.matches(info))
+    }
+
+    fn runs(&self, selector: &Selector) -> bool {
+        self.checker
+            .rules()
+            .rules
+            .iter()
+            .any(|rule| selector.matches(&rule.info))
+    }
+}
+
+/// Loads the built-in rules (unless excluded), then the configuration's
+/// rule directories, then every `--rules` directory.
+pub fn load_rules(args: &RulesArgs, config_dirs: &[PathBuf]) -> anyhow::Result<RuleSet> {
+    let mut builder = if args.no_default_rules {
+        RuleSetBuilder::without_builtin_rules()
+    } else {
+        RuleSetBuilder::new()
+    };
+    for dir in config_dirs.iter().chain(&args.rules) {
+        builder.add_dir(dir);
+    }
+    builder
+        .build()
+        .map_err(|errors| anyhow::anyhow!("rule files have errors:\n{errors}"))
+}
+
+fn parse_selectors(option: &str, list: &[String]) -> anyhow::Result<Vec<Selector>> {
+    list.iter()
+        .map(|s| Selector::parse(s).map_err(|m| anyhow::anyhow!("{option}: {m}")))
+        .collect()
+}
+
+fn config_name(config: &Config) -> String {
+    config
+        .path
+        .as_ref()
+        .map_or_else(|| "configuration".to_string(), |p| p.display().to_string())
+}
