@@ -198,3 +198,44 @@ fn everyday_dialogue_raises_almost_no_alarms() {
         "the everyday corpus must stay large"
     );
 }
+
+/// Regression: the compliant example once fired HG-D001 on an instruction
+/// *not* to mention the debt to third parties ("不提及欠款").
+#[test]
+fn the_compliant_example_template_is_clean() {
+    let checker = Checker::new(RuleSet::builtin());
+    let path = format!("{}/examples/合规话术模板.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("example exists");
+    let source = SourceFile::new(path, text, "UTF-8");
+    let findings: Vec<String> = checker
+        .check(&source)
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f.rule.id,
+                f.start.line,
+                source.line_text(f.start.line)
+            )
+        })
+        .collect();
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+#[test]
+fn the_negative_example_template_shows_every_category() {
+    let checker = Checker::new(RuleSet::builtin());
+    let path = format!("{}/examples/违规话术示例.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("example exists");
+    let found: BTreeSet<Category> = checker
+        .check(&SourceFile::new(path, text, "UTF-8"))
+        .iter()
+        .map(|f| f.rule.category)
+        .collect();
+    for category in Category::ALL {
+        assert!(
+            found.contains(&category),
+            "no {category} finding in the negative example"
+        );
+    }
+}
