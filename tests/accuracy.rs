@@ -2,11 +2,12 @@
 //! false-alarm rate on ordinary dialogue (`tests/corpus/everyday.txt`).
 //!
 //! - `labelled.jsonl`: our own corpus, used while writing the rules.
-//! - `independent-a.jsonl`: written by another author without seeing the
-//!   rules; the rule authors studied its misses (by family) in later rounds.
-//! - `independent-b.jsonl`: written by a third author after the rules were
-//!   final and never used to change them — the honest estimate of accuracy
-//!   on unseen text, so its floors are lower.
+//! - `independent-1.jsonl`, `independent-2.jsonl`: written by two other
+//!   authors without seeing the rules; rule authors later studied their
+//!   misses, by family of phrasing, to generalize the rules.
+//! - `independent-3.jsonl`: written by a fourth author and never used to
+//!   change a rule — the honest estimate of accuracy on unseen text, so its
+//!   floors sit just under what it measured (line F1 0.886).
 //!
 //! Scoring follows `shared/tools/score.py`: a line counts once for the
 //! any-violation F1; per category, a prediction listed in `also` is not a
@@ -164,6 +165,32 @@ fn own_labelled_corpus_meets_its_floors() {
             line_f1: 0.97,
             category_precision: 0.95,
             category_recall: 0.95,
+        },
+    );
+}
+
+#[test]
+fn independent_corpora_studied_for_generalization_meet_their_floors() {
+    for name in ["independent-1.jsonl", "independent-2.jsonl"] {
+        assert_floors(
+            name,
+            Floors {
+                line_f1: 0.97,
+                category_precision: 0.95,
+                category_recall: 0.95,
+            },
+        );
+    }
+}
+
+#[test]
+fn blind_independent_corpus_meets_its_floors() {
+    assert_floors(
+        "independent-3.jsonl",
+        Floors {
+            line_f1: 0.85,
+            category_precision: 0.75,
+            category_recall: 0.50,
         },
     );
 }
