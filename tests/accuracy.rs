@@ -1,6 +1,13 @@
-//! Accuracy on our own labelled corpus (`tests/corpus/labelled.jsonl`,
-//! written to GUIDELINES.md independently of the development corpus) and the
+//! Accuracy on labelled corpora written to GUIDELINES.md, and the
 //! false-alarm rate on ordinary dialogue (`tests/corpus/everyday.txt`).
+//!
+//! - `labelled.jsonl`: our own corpus, used while writing the rules.
+//! - `independent-1.jsonl`, `independent-2.jsonl`: written by two other
+//!   authors without seeing the rules; rule authors later studied their
+//!   misses, by family of phrasing, to generalize the rules.
+//! - `independent-3.jsonl`: written by a fourth author and never used to
+//!   change a rule — the honest estimate of accuracy on unseen text, so its
+//!   floors sit just under what it measured (line F1 0.886).
 //!
 //! Scoring follows `shared/tools/score.py`: a line counts once for the
 //! any-violation F1; per category, a prediction listed in `also` is not a
@@ -14,13 +21,16 @@ use hegui::rules::RuleSet;
 use hegui::source::SourceFile;
 use serde::Deserialize;
 
-/// Floors for the labelled corpus. Raise them as the rules improve; never
-/// lower them to make a change pass.
-const MIN_LINE_F1: f64 = 0.85;
-const MIN_CATEGORY_PRECISION: f64 = 0.85;
-const MIN_CATEGORY_RECALL: f64 = 0.75;
+/// Floors for one corpus. Raise them as the rules improve; never lower them
+/// to make a change pass.
+struct Floors {
+    line_f1: f64,
+    category_precision: f64,
+    category_recall: f64,
+}
+
 /// Ceiling for findings per line of everyday dialogue.
-const MAX_EVERYDAY_FALSE_ALARM_RATE: f64 = 0.01;
+const MAX_EVERYDAY_FALSE_ALARM_RATE: f64 = 0.005;
 
 #[derive(Deserialize)]
 struct Case {
@@ -69,8 +79,7 @@ fn corpus(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-#[test]
-fn labelled_corpus_meets_the_accuracy_floors() {
+fn assert_floors(name: &str, floors: Floors) {
     let checker = Checker::new(RuleSet::builtin());
     let mut lines = Counts::default();
     let mut by_category: BTreeMap<Category, Counts> = BTreeMap::new();
@@ -123,7 +132,7 @@ fn labelled_corpus_meets_the_accuracy_floors() {
             }
         }
     }
-    let mut report = format!("line F1 {:.3}\n", lines.f1());
+    let mut report = format!("{name}: line F1 {:.3}\n", lines.f1());
     for (category, counts) in &by_category {
         report += &format!(
             "{category:24} precision {:.3} recall {:.3}\n",
@@ -132,17 +141,58 @@ fn labelled_corpus_meets_the_accuracy_floors() {
         );
     }
     let context = format!("{report}\n{}", errors.join("\n"));
-    assert!(lines.f1() >= MIN_LINE_F1, "line F1 below floor\n{context}");
+    assert!(
+        lines.f1() >= floors.line_f1,
+        "line F1 below floor\n{context}"
+    );
     for (category, counts) in &by_category {
         assert!(
-            counts.precision() >= MIN_CATEGORY_PRECISION,
+            counts.precision() >= floors.category_precision,
             "{category} precision below floor\n{context}"
         );
         assert!(
-            counts.recall() >= MIN_CATEGORY_RECALL,
+            counts.recall() >= floors.category_recall,
             "{category} recall below floor\n{context}"
         );
     }
+}
+
+#[test]
+fn own_labelled_corpus_meets_its_floors() {
+    assert_floors(
+        "labelled.jsonl",
+        Floors {
+            line_f1: 0.97,
+            category_precision: 0.95,
+            category_recall: 0.95,
+        },
+    );
+}
+
+#[test]
+fn independent_corpora_studied_for_generalization_meet_their_floors() {
+    for name in ["independent-1.jsonl", "independent-2.jsonl"] {
+        assert_floors(
+            name,
+            Floors {
+                line_f1: 0.97,
+                category_precision: 0.95,
+                category_recall: 0.95,
+            },
+        );
+    }
+}
+
+#[test]
+fn blind_independent_corpus_meets_its_floors() {
+    assert_floors(
+        "independent-3.jsonl",
+        Floors {
+            line_f1: 0.85,
+            category_precision: 0.75,
+            category_recall: 0.50,
+        },
+    );
 }
 
 #[test]
@@ -174,4 +224,45 @@ fn everyday_dialogue_raises_almost_no_alarms() {
         source.line_count() >= 300,
         "the everyday corpus must stay large"
     );
+}
+
+/// Regression: the compliant example once fired HG-D001 on an instruction
+/// *not* to mention the debt to third parties ("不提及欠款").
+#[test]
+fn the_compliant_example_template_is_clean() {
+    let checker = Checker::new(RuleSet::builtin());
+    let path = format!("{}/examples/合规话术模板.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("example exists");
+    let source = SourceFile::new(path, text, "UTF-8");
+    let findings: Vec<String> = checker
+        .check(&source)
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f.rule.id,
+                f.start.line,
+                source.line_text(f.start.line)
+            )
+        })
+        .collect();
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+#[test]
+fn the_negative_example_template_shows_every_category() {
+    let checker = Checker::new(RuleSet::builtin());
+    let path = format!("{}/examples/违规话术示例.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("example exists");
+    let found: BTreeSet<Category> = checker
+        .check(&SourceFile::new(path, text, "UTF-8"))
+        .iter()
+        .map(|f| f.rule.category)
+        .collect();
+    for category in Category::ALL {
+        assert!(
+            found.contains(&category),
+            "no {category} finding in the negative example"
+        );
+    }
 }

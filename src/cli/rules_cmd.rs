@@ -75,7 +75,9 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
         Matcher::Line(when) => {
             writeln!(out, "命中条件（{scope}）: {}", when.describe(&rules.terms))?
         }
-        Matcher::Missing { node, min_lines } => writeln!(
+        Matcher::Missing {
+            node, min_lines, ..
+        } => writeln!(
             out,
             "缺失条件: 不少于 {min_lines} 行的话术模板中没有任何一行满足 {}",
             node.describe(&rules.terms)

@@ -44,7 +44,13 @@ impl Checker {
             .rules
             .iter()
             .map(|rule| match &rule.matcher {
-                Matcher::Line(node) | Matcher::Missing { node, .. } => Need::of(node),
+                Matcher::Line(node) => Need::of(node),
+                // The context may need one set and the node another; either
+                // makes the line worth a look.
+                Matcher::Missing { node, context, .. } => match context {
+                    Some(context) => Need::Any(vec![Need::of(node), Need::of(context)]),
+                    None => Need::of(node),
+                },
             })
             .collect();
         Checker {
@@ -70,6 +76,7 @@ impl Checker {
         let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
         let mut section_verdict: Option<(Range<usize>, bool)> = None;
         let mut satisfied = vec![false; self.rules.rules.len()];
+        let mut relevant = vec![false; self.rules.rules.len()];
         let mut findings = Vec::new();
         for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
@@ -118,13 +125,15 @@ impl Checker {
                             findings.push(finding);
                         }
                     }
-                    Matcher::Missing { node, .. } => {
+                    Matcher::Missing { node, context, .. } => {
                         satisfied[index] = satisfied[index] || eval(node, &whole).is_some();
+                        relevant[index] = relevant[index]
+                            || context.as_ref().is_none_or(|c| eval(c, &whole).is_some());
                     }
                 }
             }
         }
-        findings.extend(self.missing_findings(source, &utterances, &satisfied));
+        findings.extend(self.missing_findings(source, &utterances, &satisfied, &relevant));
         findings
     }
 
@@ -134,6 +143,7 @@ impl Checker {
         source: &SourceFile,
         utterances: &[Utterance],
         satisfied: &[bool],
+        relevant: &[bool],
     ) -> Vec<Finding> {
         let is_transcript = utterances.iter().any(|u| u.label.is_some());
         let mut spoken = utterances
@@ -146,9 +156,11 @@ impl Checker {
         self.rules
             .rules
             .iter()
-            .zip(satisfied)
-            .filter(|(rule, satisfied)| match rule.matcher {
-                Matcher::Missing { min_lines, .. } => !**satisfied && spoken_lines >= min_lines,
+            .zip(satisfied.iter().zip(relevant))
+            .filter(|(rule, (satisfied, relevant))| match rule.matcher {
+                Matcher::Missing { min_lines, .. } => {
+                    **relevant && !**satisfied && spoken_lines >= min_lines
+                }
                 Matcher::Line(_) => false,
             })
             .map(|(rule, _)| {

@@ -303,18 +303,21 @@ impl<'a> Compiler<'a> {
         }
         let matcher = match (&spec.when, &spec.missing) {
             (Some(when), None) => self.node(file, when, errors).map(Matcher::Line),
-            (None, Some(missing)) => {
-                self.node(file, missing, errors)
-                    .map(|node| Matcher::Missing {
-                        node,
-                        min_lines: spec.min_lines.unwrap_or(DEFAULT_MIN_LINES),
-                    })
+            (context, Some(missing)) => {
+                let context = context.as_ref().map(|c| self.node(file, c, errors));
+                match (self.node(file, missing, errors), context) {
+                    (Some(node), None) => Some((node, None)),
+                    (Some(node), Some(Some(context))) => Some((node, Some(context))),
+                    _ => None,
+                }
+                .map(|(node, context)| Matcher::Missing {
+                    node,
+                    context,
+                    min_lines: spec.min_lines.unwrap_or(DEFAULT_MIN_LINES),
+                })
             }
-            _ => {
-                errors.push(file.error(
-                    spec.id.span(),
-                    "a rule needs exactly one of `when` and `missing`".into(),
-                ));
+            (None, None) => {
+                errors.push(file.error(spec.id.span(), "a rule needs `when` or `missing`".into()));
                 None
             }
         };

@@ -93,10 +93,14 @@ pub enum Matcher {
     /// Fires on every line where the expression matches.
     Line(Node),
     /// Fires once per script template of at least `min_lines` non-empty
-    /// lines when no judged line matches the expression.
+    /// lines when no judged line matches the expression, provided some line
+    /// matches `context` (when given): a template must be about collection
+    /// before it can lack a collector's identification.
     Missing {
         /// What some line must say.
         node: Node,
+        /// What makes the document relevant at all.
+        context: Option<Node>,
         /// Shorter templates are not judged.
         min_lines: usize,
     },

@@ -84,7 +84,8 @@ pub struct RuleSpec {
     /// Required addressee: `any` (default), `debtor`, `third_party`.
     #[serde(default)]
     pub addressee: Option<Spanned<String>>,
-    /// What must be present on a line for the rule to fire.
+    /// What must be present on a line for the rule to fire; with `missing`,
+    /// what some line must say for the document to be judged at all.
     #[serde(default)]
     pub when: Option<Spanned<NodeSpec>>,
     /// Instead of `when`: the rule fires once per script template when no
