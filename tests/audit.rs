@@ -124,9 +124,10 @@ fn csv_jsonl_and_transcripts_happy_path() {
         .expect("threat on R2");
     assert_eq!(threat["record"], "R2");
     assert_eq!(threat["row"], 3);
+    // The evidence starts at the pressure on the debtor ("你再不还钱").
     assert_eq!(
         (threat["line"].as_u64(), threat["column"].as_u64()),
-        (Some(1), Some(10))
+        (Some(1), Some(1))
     );
     assert_eq!(threat["agent"], "A02");
     assert_eq!(threat["time"], "2026-11-21 23:15:00");

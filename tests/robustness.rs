@@ -68,8 +68,16 @@ fn invalid_utf8_binary_and_mixed_encodings() {
 #[test]
 fn crlf_lines_report_the_same_columns_as_lf() {
     let checker = checker();
-    let lf = SourceFile::new("lf", "你好\n我们是法院执行局的。\n".into(), "UTF-8");
-    let crlf = SourceFile::new("crlf", "你好\r\n我们是法院执行局的。\r\n".into(), "UTF-8");
+    let lf = SourceFile::new(
+        "lf",
+        "你好\n我们是法院执行局的，你的欠款案件今天必须处理。\n".into(),
+        "UTF-8",
+    );
+    let crlf = SourceFile::new(
+        "crlf",
+        "你好\r\n我们是法院执行局的，你的欠款案件今天必须处理。\r\n".into(),
+        "UTF-8",
+    );
     let a: Vec<_> = checker
         .check(&lf)
         .iter()
@@ -87,7 +95,7 @@ fn crlf_lines_report_the_same_columns_as_lf() {
 #[test]
 fn positions_point_at_the_original_text_after_normalization() {
     let checker = checker();
-    let text = "坐席：我是 法 院 执行局的。\n";
+    let text = "坐席：我是 法 院 执行局的，你的欠款案子已经立案了。\n";
     let source = SourceFile::new("t", text.into(), "UTF-8");
     let finding = checker
         .check(&source)
@@ -110,7 +118,7 @@ fn positions_point_at_the_original_text_after_normalization() {
 fn gb18030_positions_count_characters_of_the_decoded_text() {
     let checker = checker();
     let bytes = encoding_rs::GB18030
-        .encode("第一行\n坐席：我们是法院执行局的。\n")
+        .encode("第一行\n坐席：我们是法院执行局的，你的欠款案件今天必须处理。\n")
         .0;
     let Ok(Decoded::Text { text, encoding }) = decode(&bytes, None) else {
         panic!("GB18030 text decodes");
