@@ -76,7 +76,13 @@ impl Checker {
         let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
         let mut section_verdict: Option<(Range<usize>, bool)> = None;
         let mut satisfied = vec![false; self.rules.rules.len()];
-        let mut relevant = vec![false; self.rules.rules.len()];
+        // A `missing` rule without a context judges every template.
+        let mut relevant: Vec<bool> = self
+            .rules
+            .rules
+            .iter()
+            .map(|rule| matches!(rule.matcher, Matcher::Missing { context: None, .. }))
+            .collect();
         let mut findings = Vec::new();
         for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
