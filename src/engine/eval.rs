@@ -18,7 +18,8 @@ pub struct Line<'a> {
     pub text: &'a str,
     /// Term occurrences by set.
     pub hits: &'a SetHits,
-    sentences: Sentences,
+    /// Found on first use: most lines are only ever looked at whole.
+    sentences: OnceCell<Sentences>,
     words: OnceCell<Words>,
     tokenizer: &'a Tokenizer,
 }
@@ -39,7 +40,7 @@ impl<'a> Line<'a> {
         Line {
             text,
             hits,
-            sentences: Sentences::new(text),
+            sentences: OnceCell::new(),
             words: cell,
             tokenizer,
         }
@@ -54,16 +55,21 @@ impl<'a> Line<'a> {
     }
 
     /// The stretches a rule of `scope` looks at, in order.
-    pub fn views(&self, scope: Scope) -> Vec<View<'_>> {
-        let ranges = match scope {
-            Scope::Line => return vec![self.whole()],
-            Scope::Sentence => self.sentences.ranges(false),
-            Scope::Clause => self.sentences.ranges(true),
+    pub fn views(&self, scope: Scope) -> impl Iterator<Item = View<'_>> {
+        let (whole, pieces) = match scope {
+            Scope::Line => (Some(self.whole()), None),
+            Scope::Sentence => (None, Some(self.sentences().ranges(false))),
+            Scope::Clause => (None, Some(self.sentences().ranges(true))),
         };
-        ranges
+        let pieces = pieces
             .into_iter()
-            .map(|window| View { line: self, window })
-            .collect()
+            .flatten()
+            .map(|window| View { line: self, window });
+        whole.into_iter().chain(pieces)
+    }
+
+    fn sentences(&self) -> &Sentences {
+        self.sentences.get_or_init(|| Sentences::new(self.text))
     }
 
     fn gap(&self, from: usize, to: usize) -> usize {
@@ -96,7 +102,7 @@ impl View<'_> {
     fn negated(&self, negation: &Negation, at: usize) -> bool {
         self.occurrences(negation.set).any(|n| {
             n.end <= at
-                && self.line.sentences.same(n.start, at)
+                && self.line.sentences().same(n.start, at)
                 && self.line.gap(n.end, at) <= negation.window
         })
     }
@@ -116,7 +122,12 @@ pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
             ordered,
             negation,
         } => near(view, sets, *within, *ordered, negation.as_ref()),
-        Node::Regex { regex, .. } => {
+        Node::Regex { regex, prefixes } => {
+            // Every match starts with a prefix literal, so without one in the
+            // line there is nothing to search for.
+            if prefixes.is_some_and(|set| !view.line.hits.may_have(set)) {
+                return None;
+            }
             let base = view.window.start;
             regex.find(&view.line.text[view.window.clone()]).map(|m| {
                 vec![Occurrence {
@@ -188,6 +199,28 @@ impl Need {
         }
     }
 
+    /// Sets at least one of which must occur for this need to be met, or
+    /// `None` when it can be met without any (it needs nothing).
+    ///
+    /// For `All` any one child's anchors will do; the shortest list is
+    /// taken, so that a rule is triggered by as few sets as possible.
+    pub fn anchors(&self) -> Option<Vec<SetId>> {
+        match self {
+            Need::Nothing => None,
+            Need::Set(set) => Some(vec![*set]),
+            Need::All(needs) => needs.iter().filter_map(Need::anchors).min_by_key(Vec::len),
+            Need::Any(needs) => {
+                let mut sets = Vec::new();
+                for need in needs {
+                    sets.extend(need.anchors()?);
+                }
+                sets.sort_unstable();
+                sets.dedup();
+                Some(sets)
+            }
+        }
+    }
+
     /// Whether `hits` can satisfy this need.
     pub fn met_by(&self, hits: &SetHits) -> bool {
         match self {
@@ -251,7 +284,7 @@ fn chain_from(
             if next.start < previous.end
                 || !view
                     .line
-                    .sentences
+                    .sentences()
                     .same(first.start, next.end.saturating_sub(1))
                 || view.line.gap(previous.end, next.start) > within
                 || !admissible(next)

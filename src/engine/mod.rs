@@ -20,7 +20,7 @@ use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
 use crate::finding::Finding;
 use crate::normalize::{NormText, normalize};
-use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet};
+use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
 use crate::segment::{Utterance, segment};
 use crate::source::SourceFile;
 
@@ -33,7 +33,85 @@ pub struct Checker {
     needs: Vec<Need>,
     /// Whether some rule needs nothing, so no line can be skipped unseen.
     some_rule_needs_nothing: bool,
+    /// Which rules a line's hits can make worth checking.
+    triggers: Triggers,
     tokenizer: OnceLock<Tokenizer>,
+}
+
+/// For each term set, the rules that cannot match unless it occurs.
+///
+/// Every rule's [`Need`] implies "at least one of these sets occurs" for
+/// some list of sets, its anchors (see [`Need::anchors`]). A line only
+/// needs its rules' full needs tested for the rules anchored in the sets
+/// it touches, a handful, instead of every rule on every line with a hit.
+#[derive(Debug)]
+struct Triggers {
+    /// Rule indices anchored in each set, ascending.
+    by_set: Vec<Vec<usize>>,
+    /// Rules without anchors (they need nothing), ascending.
+    always: Vec<usize>,
+    /// Number of rules.
+    rules: usize,
+}
+
+impl Triggers {
+    fn new(needs: &[Need], set_count: usize) -> Triggers {
+        let mut by_set = vec![Vec::new(); set_count];
+        let mut always = Vec::new();
+        for (index, need) in needs.iter().enumerate() {
+            match need.anchors() {
+                None => always.push(index),
+                Some(sets) => {
+                    for set in sets {
+                        if set >= by_set.len() {
+                            by_set.resize_with(set + 1, Vec::new);
+                        }
+                        if by_set[set].last() != Some(&index) {
+                            by_set[set].push(index);
+                        }
+                    }
+                }
+            }
+        }
+        Triggers {
+            by_set,
+            always,
+            rules: needs.len(),
+        }
+    }
+
+    /// Marks in `marks` (a bitset over rule indices, cleared here) the rules
+    /// that the sets of `hits` can make match.
+    fn mark(&self, hits: &SetHits, marks: &mut Vec<u64>) {
+        marks.clear();
+        marks.resize(self.rules.div_ceil(64), 0);
+        let rules = self
+            .always
+            .iter()
+            .chain(hits.touched().iter().flat_map(|&set| self.rules_of(set)));
+        for &rule in rules {
+            marks[rule / 64] |= 1 << (rule % 64);
+        }
+    }
+
+    fn rules_of(&self, set: SetId) -> &[usize] {
+        self.by_set.get(set).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The indices of the bits set in `marks`, ascending.
+fn marked(marks: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    marks.iter().enumerate().flat_map(|(word_index, &word)| {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let bit = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            Some(word_index * 64 + bit)
+        })
+    })
 }
 
 impl Checker {
@@ -49,6 +127,7 @@ impl Checker {
             .collect();
         Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
+            triggers: Triggers::new(&needs, rules.terms.set_count()),
             rules,
             prefilter,
             needs,
@@ -70,6 +149,7 @@ impl Checker {
         let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
         let mut section_verdict: Option<(Range<usize>, bool)> = None;
         let mut satisfied = vec![false; self.rules.rules.len()];
+        let mut marks = Vec::new();
         let mut findings = Vec::new();
         for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
@@ -98,11 +178,14 @@ impl Checker {
             if hits.is_empty() && !self.some_rule_needs_nothing {
                 continue; // the common case: no term, nothing to evaluate
             }
-            let rules = self.rules.rules.iter().zip(&self.needs).enumerate();
-            for (index, (rule, need)) in rules {
+            // Only rules anchored in a set of this line can match; they are
+            // visited in rule order, as findings are reported in that order.
+            self.triggers.mark(&hits, &mut marks);
+            for index in marked(&marks) {
+                let rule = &self.rules.rules[index];
                 if !rule.speaker.admits(utterance.role)
                     || !rule.addressee.admits(addressee)
-                    || !need.met_by(&hits)
+                    || !self.needs[index].met_by(&hits)
                 {
                     continue;
                 }
@@ -110,8 +193,7 @@ impl Checker {
                     Matcher::Line(when) => {
                         let evidence = line
                             .views(rule.scope)
-                            .iter()
-                            .find_map(|view| fires(rule, when, view));
+                            .find_map(|view| fires(rule, when, &view));
                         if let Some(evidence) = evidence {
                             let finding =
                                 self.finding(source, utterance, addressee, &norm, rule, &evidence);

@@ -76,10 +76,17 @@ impl Prefilter {
         for m in self.automaton.find_overlapping_iter(text) {
             let pattern = m.pattern().as_usize();
             let (latin_start, latin_end) = self.latin_edges[pattern];
-            if latin_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphabetic() {
-                continue;
-            }
-            if latin_end && bytes.get(m.end()).is_some_and(u8::is_ascii_alphabetic) {
+            let inside_word =
+                (latin_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphabetic())
+                    || (latin_end && bytes.get(m.end()).is_some_and(u8::is_ascii_alphabetic));
+            if inside_word {
+                // Not an occurrence, but the literal is in the text: a regex
+                // prefixed by it may still match here (see `SetHits::may_have`).
+                for &term in &self.pattern_terms[pattern] {
+                    for &set in rules.terms.sets_of(term) {
+                        hits.dropped(set);
+                    }
+                }
                 continue;
             }
             let occurrence = Occurrence {
@@ -111,6 +118,10 @@ pub struct SetHits {
     by_set: Vec<Vec<Occurrence>>,
     touched: Vec<SetId>,
     pending: Vec<(SetId, Occurrence)>,
+    /// Sets one of whose literals is in the text without counting as an
+    /// occurrence (inside a Latin word, or a whole-word term inside a longer
+    /// word). Rarely non-empty.
+    dropped: Vec<SetId>,
 }
 
 impl SetHits {
@@ -120,6 +131,15 @@ impl SetHits {
         }
         self.touched.clear();
         self.pending.clear();
+        self.dropped.clear();
+    }
+
+    /// Notes that a literal of `set` is in the text but was not admitted as
+    /// an occurrence.
+    fn dropped(&mut self, set: SetId) {
+        if !self.dropped.contains(&set) {
+            self.dropped.push(set);
+        }
     }
 
     fn push(&mut self, set: SetId, occurrence: Occurrence, whole_word: bool) {
@@ -155,6 +175,8 @@ impl SetHits {
         for &(set, occurrence) in &pending {
             if is_word(&occurrence) {
                 self.push(set, occurrence, false);
+            } else {
+                self.dropped(set);
             }
         }
         self.pending = pending;
@@ -170,6 +192,19 @@ impl SetHits {
     /// Whether any term of `set` occurs.
     pub fn has(&self, set: SetId) -> bool {
         self.by_set.get(set).is_some_and(|list| !list.is_empty())
+    }
+
+    /// Whether some literal of `set` is in the text at all, admitted as an
+    /// occurrence or not. False means that nothing starting with one of the
+    /// set's literals is in the text, which lets regular expressions with
+    /// known prefixes be skipped without changing any result.
+    pub fn may_have(&self, set: SetId) -> bool {
+        self.has(set) || self.pending.iter().any(|&(s, _)| s == set) || self.dropped.contains(&set)
+    }
+
+    /// The sets with at least one occurrence, in no particular order.
+    pub fn touched(&self) -> &[SetId] {
+        &self.touched
     }
 
     /// The occurrences of `set`, sorted by position.
