@@ -8,6 +8,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
+use super::literals::RequiredLiterals;
 use super::prefilter::{Occurrence, SetHits};
 use super::tokens::{Sentences, Tokenizer, Words};
 use crate::rules::{Negation, Node, Scope, SetId};
@@ -18,6 +19,8 @@ pub struct Line<'a> {
     pub text: &'a str,
     /// Term occurrences by set.
     pub hits: &'a SetHits,
+    /// Which regexes need which suffix literals.
+    required: &'a RequiredLiterals,
     /// Found on first use: most lines are only ever looked at whole.
     sentences: OnceCell<Sentences>,
     words: OnceCell<Words>,
@@ -30,6 +33,7 @@ impl<'a> Line<'a> {
     pub fn new(
         text: &'a str,
         hits: &'a SetHits,
+        required: &'a RequiredLiterals,
         tokenizer: &'a Tokenizer,
         words: Option<Words>,
     ) -> Line<'a> {
@@ -40,6 +44,7 @@ impl<'a> Line<'a> {
         Line {
             text,
             hits,
+            required,
             sentences: OnceCell::new(),
             words: cell,
             tokenizer,
@@ -126,6 +131,17 @@ pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
             // Every match starts with a prefix literal, so without one in the
             // line there is nothing to search for.
             if prefixes.is_some_and(|set| !view.line.hits.may_have(set)) {
+                return None;
+            }
+            // Likewise every match ends with a suffix literal, when known.
+            let hits = view.line.hits;
+            if prefixes.is_none()
+                && view
+                    .line
+                    .required
+                    .set_of(regex)
+                    .is_some_and(|set| !hits.may_have(set))
+            {
                 return None;
             }
             let base = view.window.start;

@@ -6,6 +6,7 @@
 
 mod context;
 mod eval;
+mod literals;
 mod prefilter;
 mod tokens;
 
@@ -16,6 +17,7 @@ pub use context::AddresseeTracker;
 pub use prefilter::Occurrence;
 
 use self::eval::{Line, Need, View, eval};
+use self::literals::RequiredLiterals;
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
 use crate::finding::Finding;
@@ -35,6 +37,8 @@ pub struct Checker {
     some_rule_needs_nothing: bool,
     /// Which rules a line's hits can make worth checking.
     triggers: Triggers,
+    /// Literals that regexes without prefix sets need in a line.
+    required: RequiredLiterals,
     tokenizer: OnceLock<Tokenizer>,
 }
 
@@ -117,7 +121,8 @@ fn marked(marks: &[u64]) -> impl Iterator<Item = usize> + '_ {
 impl Checker {
     /// Prepares `rules` for checking.
     pub fn new(rules: RuleSet) -> Checker {
-        let prefilter = Prefilter::new(&rules);
+        let required = RequiredLiterals::new(&rules);
+        let prefilter = Prefilter::new(&rules, &required.lists, rules.terms.set_count());
         let needs: Vec<Need> = rules
             .rules
             .iter()
@@ -128,6 +133,7 @@ impl Checker {
         Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
             triggers: Triggers::new(&needs, rules.terms.set_count()),
+            required,
             rules,
             prefilter,
             needs,
@@ -154,7 +160,7 @@ impl Checker {
         for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
             let line = self.prepare(norm.as_str(), &mut hits, tokenizer);
-            let line = Line::new(norm.as_str(), &hits, tokenizer, line);
+            let line = Line::new(norm.as_str(), &hits, &self.required, tokenizer, line);
             let whole = line.whole();
             let in_third_party_section =
                 utterance
@@ -268,7 +274,7 @@ impl Checker {
         let heading = normalize(heading);
         let mut hits = SetHits::default();
         let words = self.prepare(heading.as_str(), &mut hits, tokenizer);
-        let line = Line::new(heading.as_str(), &hits, tokenizer, words);
+        let line = Line::new(heading.as_str(), &hits, &self.required, tokenizer, words);
         eval(cue, &line.whole()).is_some()
     }
 

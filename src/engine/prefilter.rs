@@ -26,15 +26,21 @@ pub struct Prefilter {
     automaton: AhoCorasick,
     /// Terms each pattern stands for (a spelling may stand for several).
     pattern_terms: Vec<Vec<TermId>>,
+    /// Extra sets (of regex suffix literals, see
+    /// [`RequiredLiterals`](super::literals::RequiredLiterals)) each pattern
+    /// belongs to; only their presence in a line is recorded.
+    pattern_extra: Vec<Vec<SetId>>,
     /// Whether each pattern begins / ends with an ASCII letter; such an edge
     /// must not touch another ASCII letter, so "sb" does not fire inside "usb".
     latin_edges: Vec<(bool, bool)>,
 }
 
 impl Prefilter {
-    /// Builds the automaton over all terms and variant spellings of `rules`.
-    pub fn new(rules: &RuleSet) -> Prefilter {
-        let mut by_spelling: HashMap<&str, Vec<TermId>> = HashMap::new();
+    /// Builds the automaton over all terms and variant spellings of `rules`,
+    /// and the literals of the extra sets `extra` (set `first_extra + i` is
+    /// `extra[i]`).
+    pub fn new(rules: &RuleSet, extra: &[Vec<String>], first_extra: SetId) -> Prefilter {
+        let mut by_spelling: HashMap<&str, (Vec<TermId>, Vec<SetId>)> = HashMap::new();
         let literals = rules
             .terms
             .terms()
@@ -43,12 +49,21 @@ impl Prefilter {
             .map(|(id, t)| (t.as_str(), id));
         let variants = rules.variants.iter().map(|(s, id)| (s.as_str(), *id));
         for (spelling, term) in literals.chain(variants) {
-            let terms = by_spelling.entry(spelling).or_default();
+            let (terms, _) = by_spelling.entry(spelling).or_default();
             if !terms.contains(&term) {
                 terms.push(term);
             }
         }
-        let mut patterns: Vec<(&str, Vec<TermId>)> = by_spelling.into_iter().collect();
+        for (i, list) in extra.iter().enumerate() {
+            for literal in list {
+                let (_, sets) = by_spelling.entry(literal.as_str()).or_default();
+                if !sets.contains(&(first_extra + i)) {
+                    sets.push(first_extra + i);
+                }
+            }
+        }
+        let mut patterns: Vec<(&str, (Vec<TermId>, Vec<SetId>))> =
+            by_spelling.into_iter().collect();
         patterns.sort_unstable();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
@@ -62,9 +77,11 @@ impl Prefilter {
                 (first, last)
             })
             .collect();
+        let (pattern_terms, pattern_extra) = patterns.into_iter().map(|(_, p)| p).unzip();
         Prefilter {
             automaton,
-            pattern_terms: patterns.into_iter().map(|(_, t)| t).collect(),
+            pattern_terms,
+            pattern_extra,
             latin_edges,
         }
     }
@@ -75,6 +92,9 @@ impl Prefilter {
         let bytes = text.as_bytes();
         for m in self.automaton.find_overlapping_iter(text) {
             let pattern = m.pattern().as_usize();
+            for &set in &self.pattern_extra[pattern] {
+                hits.dropped(set);
+            }
             let (latin_start, latin_end) = self.latin_edges[pattern];
             let inside_word =
                 (latin_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphabetic())
@@ -135,7 +155,7 @@ impl SetHits {
     }
 
     /// Notes that a literal of `set` is in the text but was not admitted as
-    /// an occurrence.
+    /// an occurrence (or belongs to a set whose occurrences are not kept).
     fn dropped(&mut self, set: SetId) {
         if !self.dropped.contains(&set) {
             self.dropped.push(set);
