@@ -113,25 +113,44 @@ impl View<'_> {
     }
 }
 
-/// The evidence for a match: the occurrences that made it, possibly none
-/// (a `not` matches without evidence); `None` when the node does not match.
-pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
+/// Whether `node` matches in `view`.
+pub fn matches(node: &Node, view: &View<'_>) -> bool {
+    eval_into(node, view, &mut Vec::new())
+}
+
+/// Whether `node` matches in `view`; if so, the evidence for the match (the
+/// occurrences that made it, possibly none: a `not` matches without
+/// evidence) is appended to `evidence`. One buffer serves a whole document
+/// instead of a `Vec` per matching node. When the node does not match,
+/// `evidence` is left as it was.
+pub fn eval_into(node: &Node, view: &View<'_>, evidence: &mut Vec<Occurrence>) -> bool {
     match node {
-        Node::Terms { set, negation } => view
-            .occurrences(*set)
-            .find(|o| negation.is_none_or(|n| !view.negated(&n, o.start)))
-            .map(|o| vec![*o]),
+        Node::Terms { set, negation } => {
+            let found = view
+                .occurrences(*set)
+                .find(|o| negation.is_none_or(|n| !view.negated(&n, o.start)));
+            if let Some(o) = found {
+                evidence.push(*o);
+            }
+            found.is_some()
+        }
         Node::Near {
             sets,
             within,
             ordered,
             negation,
-        } => near(view, sets, *within, *ordered, negation.as_ref()),
+        } => match near(view, sets, *within, *ordered, negation.as_ref()) {
+            Some(chain) => {
+                evidence.extend(chain);
+                true
+            }
+            None => false,
+        },
         Node::Regex { regex, prefixes } => {
             // Every match starts with a prefix literal, so without one in the
             // line there is nothing to search for.
             if prefixes.is_some_and(|set| !view.line.hits.may_have(set)) {
-                return None;
+                return false;
             }
             // Likewise every match ends with a suffix literal, when known.
             let hits = view.line.hits;
@@ -142,28 +161,39 @@ pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
                     .set_of(regex)
                     .is_some_and(|set| !hits.may_have(set))
             {
-                return None;
+                return false;
             }
             let base = view.window.start;
-            regex.find(&view.line.text[view.window.clone()]).map(|m| {
-                vec![Occurrence {
-                    start: base + m.start(),
-                    end: base + m.end(),
-                }]
-            })
+            let Some(m) = regex.find(&view.line.text[view.window.clone()]) else {
+                return false;
+            };
+            evidence.push(Occurrence {
+                start: base + m.start(),
+                end: base + m.end(),
+            });
+            true
         }
         Node::All(children) => {
-            let mut evidence = Vec::new();
+            let mark = evidence.len();
             for child in children {
-                evidence.extend(eval(child, view)?);
+                if !eval_into(child, view, evidence) {
+                    evidence.truncate(mark);
+                    return false;
+                }
             }
-            Some(evidence)
+            true
         }
-        Node::Any(children) => children.iter().find_map(|child| eval(child, view)),
-        Node::Not(child) => match eval(child, view) {
-            Some(_) => None,
-            None => Some(Vec::new()),
-        },
+        // A child that does not match leaves nothing behind, so the evidence
+        // is that of the first child that matches.
+        Node::Any(children) => children
+            .iter()
+            .any(|child| eval_into(child, view, evidence)),
+        Node::Not(child) => {
+            let mark = evidence.len();
+            let matched = eval_into(child, view, evidence);
+            evidence.truncate(mark);
+            !matched
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 pub use context::AddresseeTracker;
 pub use prefilter::Occurrence;
 
-use self::eval::{Line, Need, View, eval};
+use self::eval::{Line, Need, View, eval_into, matches};
 use self::literals::RequiredLiterals;
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
@@ -156,6 +156,8 @@ impl Checker {
         let mut section_verdict: Option<(Range<usize>, bool)> = None;
         let mut satisfied = vec![false; self.rules.rules.len()];
         let mut marks = Vec::new();
+        // Evidence of the rule being evaluated, reused across rules and lines.
+        let mut evidence = Vec::new();
         let mut findings = Vec::new();
         for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
@@ -197,17 +199,17 @@ impl Checker {
                 }
                 match &rule.matcher {
                     Matcher::Line(when) => {
-                        let evidence = line
+                        let fired = line
                             .views(rule.scope)
-                            .find_map(|view| fires(rule, when, &view));
-                        if let Some(evidence) = evidence {
+                            .any(|view| fires(rule, when, &view, &mut evidence));
+                        if fired {
                             let finding =
                                 self.finding(source, utterance, addressee, &norm, rule, &evidence);
                             findings.push(finding);
                         }
                     }
                     Matcher::Missing { node, .. } => {
-                        satisfied[index] = satisfied[index] || eval(node, &whole).is_some();
+                        satisfied[index] = satisfied[index] || matches(node, &whole);
                     }
                 }
             }
@@ -275,7 +277,7 @@ impl Checker {
         let mut hits = SetHits::default();
         let words = self.prepare(heading.as_str(), &mut hits, tokenizer);
         let line = Line::new(heading.as_str(), &hits, &self.required, tokenizer, words);
-        eval(cue, &line.whole()).is_some()
+        matches(cue, &line.whole())
     }
 
     /// A finding spanning the evidence, mapped back to the original text.
@@ -312,17 +314,21 @@ impl Checker {
     }
 }
 
-/// The evidence if `when` matches in `view` and none of the rule's exceptions does.
-fn fires(rule: &Rule, when: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
-    let evidence = eval(when, view)?;
-    if rule
-        .unless
-        .iter()
-        .any(|exception| eval(exception, view).is_some())
-    {
-        return None;
+/// Whether `when` matches in `view` and none of the rule's exceptions does;
+/// if so, `evidence` holds the evidence (it is cleared first either way).
+fn fires(rule: &Rule, when: &Node, view: &View<'_>, evidence: &mut Vec<Occurrence>) -> bool {
+    evidence.clear();
+    if !eval_into(when, view, evidence) {
+        return false;
     }
-    Some(evidence)
+    // Exceptions are evaluated into the same buffer and their evidence dropped.
+    let mark = evidence.len();
+    let cleared = rule.unless.iter().any(|exception| {
+        let hit = eval_into(exception, view, evidence);
+        evidence.truncate(mark);
+        hit
+    });
+    !cleared
 }
 
 #[cfg(test)]

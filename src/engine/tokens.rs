@@ -123,6 +123,11 @@ impl Sentences {
         let mut sentence_marks = Vec::new();
         let mut clause_marks = Vec::new();
         for (i, c) in text.char_indices() {
+            // Most chars are ideographs or ASCII letters and digits, which end
+            // nothing; skip them before comparing against the mark lists.
+            if c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                continue;
+            }
             let mark = i..i + c.len_utf8();
             if SENTENCE_ENDS.contains(&c) {
                 sentence_marks.push(mark.clone());
