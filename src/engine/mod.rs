@@ -39,7 +39,14 @@ pub struct Checker {
     triggers: Triggers,
     /// Literals that regexes without prefix sets need in a line.
     required: RequiredLiterals,
-    tokenizer: OnceLock<Tokenizer>,
+}
+
+/// The word segmenter, shared by every checker of the process: loading
+/// jieba's dictionary is most of startup and of the memory it keeps, and an
+/// audit has two checkers (the text rules and the debt-mention detector).
+fn tokenizer() -> &'static Tokenizer {
+    static TOKENIZER: OnceLock<Tokenizer> = OnceLock::new();
+    TOKENIZER.get_or_init(Tokenizer::new)
 }
 
 /// For each term set, the rules that cannot match unless it occurs.
@@ -137,7 +144,6 @@ impl Checker {
             rules,
             prefilter,
             needs,
-            tokenizer: OnceLock::new(),
         }
     }
 
@@ -149,7 +155,7 @@ impl Checker {
     /// Every finding in `source`, in line order (document-level findings
     /// of `missing` rules come last).
     pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
-        let tokenizer = self.tokenizer.get_or_init(Tokenizer::new);
+        let tokenizer = tokenizer();
         let utterances = segment(source, &self.rules.labels);
         let mut hits = SetHits::default();
         let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
