@@ -20,6 +20,9 @@ pub struct Occurrence {
     pub end: usize,
 }
 
+/// What one spelling stands for: terms, and extra presence-only sets.
+type Targets = (Vec<TermId>, Vec<SetId>);
+
 /// The automaton and what each pattern stands for.
 #[derive(Debug)]
 pub struct Prefilter {
@@ -40,7 +43,7 @@ impl Prefilter {
     /// and the literals of the extra sets `extra` (set `first_extra + i` is
     /// `extra[i]`).
     pub fn new(rules: &RuleSet, extra: &[Vec<String>], first_extra: SetId) -> Prefilter {
-        let mut by_spelling: HashMap<&str, (Vec<TermId>, Vec<SetId>)> = HashMap::new();
+        let mut by_spelling: HashMap<&str, Targets> = HashMap::new();
         let literals = rules
             .terms
             .terms()
@@ -62,8 +65,7 @@ impl Prefilter {
                 }
             }
         }
-        let mut patterns: Vec<(&str, (Vec<TermId>, Vec<SetId>))> =
-            by_spelling.into_iter().collect();
+        let mut patterns: Vec<(&str, Targets)> = by_spelling.into_iter().collect();
         patterns.sort_unstable();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
