@@ -12,7 +12,7 @@
 //!   only their own line, and a section headed for third parties
 //!   ("第三方联系话术") covers the lines under it.
 
-use super::eval::{View, eval};
+use super::eval::{self, View};
 use crate::rules::{Addressee, ContextCues, Node};
 use crate::segment::{LabelKind, Role, Utterance};
 
@@ -47,7 +47,7 @@ impl AddresseeTracker {
         cues: &ContextCues,
     ) -> Addressee {
         let matches =
-            |cue: &Option<Node>| cue.as_ref().is_some_and(|node| eval(node, line).is_some());
+            |cue: &Option<Node>| cue.as_ref().is_some_and(|node| eval::matches(node, line));
         if !self.is_transcript {
             return if in_third_party_section == Some(true)
                 || matches(&cues.agent_addresses_third_party)

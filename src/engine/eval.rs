@@ -8,6 +8,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
+use super::literals::RequiredLiterals;
 use super::prefilter::{Occurrence, SetHits};
 use super::tokens::{Sentences, Tokenizer, Words};
 use crate::rules::{Negation, Node, Scope, SetId};
@@ -18,7 +19,10 @@ pub struct Line<'a> {
     pub text: &'a str,
     /// Term occurrences by set.
     pub hits: &'a SetHits,
-    sentences: Sentences,
+    /// Which regexes need which suffix literals.
+    required: &'a RequiredLiterals,
+    /// Found on first use: most lines are only ever looked at whole.
+    sentences: OnceCell<Sentences>,
     words: OnceCell<Words>,
     tokenizer: &'a Tokenizer,
 }
@@ -29,6 +33,7 @@ impl<'a> Line<'a> {
     pub fn new(
         text: &'a str,
         hits: &'a SetHits,
+        required: &'a RequiredLiterals,
         tokenizer: &'a Tokenizer,
         words: Option<Words>,
     ) -> Line<'a> {
@@ -39,7 +44,8 @@ impl<'a> Line<'a> {
         Line {
             text,
             hits,
-            sentences: Sentences::new(text),
+            required,
+            sentences: OnceCell::new(),
             words: cell,
             tokenizer,
         }
@@ -54,16 +60,21 @@ impl<'a> Line<'a> {
     }
 
     /// The stretches a rule of `scope` looks at, in order.
-    pub fn views(&self, scope: Scope) -> Vec<View<'_>> {
-        let ranges = match scope {
-            Scope::Line => return vec![self.whole()],
-            Scope::Sentence => self.sentences.ranges(false),
-            Scope::Clause => self.sentences.ranges(true),
+    pub fn views(&self, scope: Scope) -> impl Iterator<Item = View<'_>> {
+        let (whole, pieces) = match scope {
+            Scope::Line => (Some(self.whole()), None),
+            Scope::Sentence => (None, Some(self.sentences().ranges(false))),
+            Scope::Clause => (None, Some(self.sentences().ranges(true))),
         };
-        ranges
+        let pieces = pieces
             .into_iter()
-            .map(|window| View { line: self, window })
-            .collect()
+            .flatten()
+            .map(|window| View { line: self, window });
+        whole.into_iter().chain(pieces)
+    }
+
+    fn sentences(&self) -> &Sentences {
+        self.sentences.get_or_init(|| Sentences::new(self.text))
     }
 
     fn gap(&self, from: usize, to: usize) -> usize {
@@ -96,47 +107,93 @@ impl View<'_> {
     fn negated(&self, negation: &Negation, at: usize) -> bool {
         self.occurrences(negation.set).any(|n| {
             n.end <= at
-                && self.line.sentences.same(n.start, at)
+                && self.line.sentences().same(n.start, at)
                 && self.line.gap(n.end, at) <= negation.window
         })
     }
 }
 
-/// The evidence for a match: the occurrences that made it, possibly none
-/// (a `not` matches without evidence); `None` when the node does not match.
-pub fn eval(node: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
+/// Whether `node` matches in `view`.
+pub fn matches(node: &Node, view: &View<'_>) -> bool {
+    eval_into(node, view, &mut Vec::new())
+}
+
+/// Whether `node` matches in `view`; if so, the evidence for the match (the
+/// occurrences that made it, possibly none: a `not` matches without
+/// evidence) is appended to `evidence`. One buffer serves a whole document
+/// instead of a `Vec` per matching node. When the node does not match,
+/// `evidence` is left as it was.
+pub fn eval_into(node: &Node, view: &View<'_>, evidence: &mut Vec<Occurrence>) -> bool {
     match node {
-        Node::Terms { set, negation } => view
-            .occurrences(*set)
-            .find(|o| negation.is_none_or(|n| !view.negated(&n, o.start)))
-            .map(|o| vec![*o]),
+        Node::Terms { set, negation } => {
+            let found = view
+                .occurrences(*set)
+                .find(|o| negation.is_none_or(|n| !view.negated(&n, o.start)));
+            if let Some(o) = found {
+                evidence.push(*o);
+            }
+            found.is_some()
+        }
         Node::Near {
             sets,
             within,
             ordered,
             negation,
-        } => near(view, sets, *within, *ordered, negation.as_ref()),
-        Node::Regex { regex, .. } => {
+        } => match near(view, sets, *within, *ordered, negation.as_ref()) {
+            Some(chain) => {
+                evidence.extend(chain);
+                true
+            }
+            None => false,
+        },
+        Node::Regex { regex, prefixes } => {
+            // Every match starts with a prefix literal, so without one in the
+            // line there is nothing to search for.
+            if prefixes.is_some_and(|set| !view.line.hits.may_have(set)) {
+                return false;
+            }
+            // Likewise every match ends with a suffix literal, when known.
+            let hits = view.line.hits;
+            if prefixes.is_none()
+                && view
+                    .line
+                    .required
+                    .set_of(regex)
+                    .is_some_and(|set| !hits.may_have(set))
+            {
+                return false;
+            }
             let base = view.window.start;
-            regex.find(&view.line.text[view.window.clone()]).map(|m| {
-                vec![Occurrence {
-                    start: base + m.start(),
-                    end: base + m.end(),
-                }]
-            })
+            let Some(m) = regex.find(&view.line.text[view.window.clone()]) else {
+                return false;
+            };
+            evidence.push(Occurrence {
+                start: base + m.start(),
+                end: base + m.end(),
+            });
+            true
         }
         Node::All(children) => {
-            let mut evidence = Vec::new();
+            let mark = evidence.len();
             for child in children {
-                evidence.extend(eval(child, view)?);
+                if !eval_into(child, view, evidence) {
+                    evidence.truncate(mark);
+                    return false;
+                }
             }
-            Some(evidence)
+            true
         }
-        Node::Any(children) => children.iter().find_map(|child| eval(child, view)),
-        Node::Not(child) => match eval(child, view) {
-            Some(_) => None,
-            None => Some(Vec::new()),
-        },
+        // A child that does not match leaves nothing behind, so the evidence
+        // is that of the first child that matches.
+        Node::Any(children) => children
+            .iter()
+            .any(|child| eval_into(child, view, evidence)),
+        Node::Not(child) => {
+            let mark = evidence.len();
+            let matched = eval_into(child, view, evidence);
+            evidence.truncate(mark);
+            !matched
+        }
     }
 }
 
@@ -184,6 +241,28 @@ impl Need {
                 } else {
                     Need::Any(needs)
                 }
+            }
+        }
+    }
+
+    /// Sets at least one of which must occur for this need to be met, or
+    /// `None` when it can be met without any (it needs nothing).
+    ///
+    /// For `All` any one child's anchors will do; the shortest list is
+    /// taken, so that a rule is triggered by as few sets as possible.
+    pub fn anchors(&self) -> Option<Vec<SetId>> {
+        match self {
+            Need::Nothing => None,
+            Need::Set(set) => Some(vec![*set]),
+            Need::All(needs) => needs.iter().filter_map(Need::anchors).min_by_key(Vec::len),
+            Need::Any(needs) => {
+                let mut sets = Vec::new();
+                for need in needs {
+                    sets.extend(need.anchors()?);
+                }
+                sets.sort_unstable();
+                sets.dedup();
+                Some(sets)
             }
         }
     }
@@ -251,7 +330,7 @@ fn chain_from(
             if next.start < previous.end
                 || !view
                     .line
-                    .sentences
+                    .sentences()
                     .same(first.start, next.end.saturating_sub(1))
                 || view.line.gap(previous.end, next.start) > within
                 || !admissible(next)

@@ -6,6 +6,7 @@
 
 mod context;
 mod eval;
+mod literals;
 mod prefilter;
 mod tokens;
 
@@ -15,12 +16,13 @@ use std::sync::OnceLock;
 pub use context::AddresseeTracker;
 pub use prefilter::Occurrence;
 
-use self::eval::{Line, Need, View, eval};
+use self::eval::{Line, Need, View, eval_into, matches};
+use self::literals::RequiredLiterals;
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
 use crate::finding::Finding;
 use crate::normalize::{NormText, normalize};
-use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet};
+use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
 use crate::segment::{Utterance, segment};
 use crate::source::SourceFile;
 
@@ -33,13 +35,101 @@ pub struct Checker {
     needs: Vec<Need>,
     /// Whether some rule needs nothing, so no line can be skipped unseen.
     some_rule_needs_nothing: bool,
-    tokenizer: OnceLock<Tokenizer>,
+    /// Which rules a line's hits can make worth checking.
+    triggers: Triggers,
+    /// Literals that regexes without prefix sets need in a line.
+    required: RequiredLiterals,
+}
+
+/// The word segmenter, shared by every checker of the process: loading
+/// jieba's dictionary is most of startup and of the memory it keeps, and an
+/// audit has two checkers (the text rules and the debt-mention detector).
+fn tokenizer() -> &'static Tokenizer {
+    static TOKENIZER: OnceLock<Tokenizer> = OnceLock::new();
+    TOKENIZER.get_or_init(Tokenizer::new)
+}
+
+/// For each term set, the rules that cannot match unless it occurs.
+///
+/// Every rule's [`Need`] implies "at least one of these sets occurs" for
+/// some list of sets, its anchors (see [`Need::anchors`]). A line only
+/// needs its rules' full needs tested for the rules anchored in the sets
+/// it touches, a handful, instead of every rule on every line with a hit.
+#[derive(Debug)]
+struct Triggers {
+    /// Rule indices anchored in each set, ascending.
+    by_set: Vec<Vec<usize>>,
+    /// Rules without anchors (they need nothing), ascending.
+    always: Vec<usize>,
+    /// Number of rules.
+    rules: usize,
+}
+
+impl Triggers {
+    fn new(needs: &[Need], set_count: usize) -> Triggers {
+        let mut by_set = vec![Vec::new(); set_count];
+        let mut always = Vec::new();
+        for (index, need) in needs.iter().enumerate() {
+            match need.anchors() {
+                None => always.push(index),
+                Some(sets) => {
+                    for set in sets {
+                        if set >= by_set.len() {
+                            by_set.resize_with(set + 1, Vec::new);
+                        }
+                        if by_set[set].last() != Some(&index) {
+                            by_set[set].push(index);
+                        }
+                    }
+                }
+            }
+        }
+        Triggers {
+            by_set,
+            always,
+            rules: needs.len(),
+        }
+    }
+
+    /// Marks in `marks` (a bitset over rule indices, cleared here) the rules
+    /// that the sets of `hits` can make match.
+    fn mark(&self, hits: &SetHits, marks: &mut Vec<u64>) {
+        marks.clear();
+        marks.resize(self.rules.div_ceil(64), 0);
+        let rules = self
+            .always
+            .iter()
+            .chain(hits.touched().iter().flat_map(|&set| self.rules_of(set)));
+        for &rule in rules {
+            marks[rule / 64] |= 1 << (rule % 64);
+        }
+    }
+
+    fn rules_of(&self, set: SetId) -> &[usize] {
+        self.by_set.get(set).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The indices of the bits set in `marks`, ascending.
+fn marked(marks: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    marks.iter().enumerate().flat_map(|(word_index, &word)| {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let bit = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            Some(word_index * 64 + bit)
+        })
+    })
 }
 
 impl Checker {
     /// Prepares `rules` for checking.
     pub fn new(rules: RuleSet) -> Checker {
-        let prefilter = Prefilter::new(&rules);
+        let required = RequiredLiterals::new(&rules);
+        let prefilter = Prefilter::new(&rules, &required.lists, rules.terms.set_count());
         let needs: Vec<Need> = rules
             .rules
             .iter()
@@ -55,10 +145,11 @@ impl Checker {
             .collect();
         Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
+            triggers: Triggers::new(&needs, rules.terms.set_count()),
+            required,
             rules,
             prefilter,
             needs,
-            tokenizer: OnceLock::new(),
         }
     }
 
@@ -70,7 +161,7 @@ impl Checker {
     /// Every finding in `source`, in line order (document-level findings
     /// of `missing` rules come last).
     pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
-        let tokenizer = self.tokenizer.get_or_init(Tokenizer::new);
+        let tokenizer = tokenizer();
         let utterances = segment(source, &self.rules.labels);
         let mut hits = SetHits::default();
         let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
@@ -83,11 +174,14 @@ impl Checker {
             .iter()
             .map(|rule| matches!(rule.matcher, Matcher::Missing { context: None, .. }))
             .collect();
+        let mut marks = Vec::new();
+        // Evidence of the rule being evaluated, reused across rules and lines.
+        let mut evidence = Vec::new();
         let mut findings = Vec::new();
         for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
             let line = self.prepare(norm.as_str(), &mut hits, tokenizer);
-            let line = Line::new(norm.as_str(), &hits, tokenizer, line);
+            let line = Line::new(norm.as_str(), &hits, &self.required, tokenizer, line);
             let whole = line.whole();
             let in_third_party_section =
                 utterance
@@ -111,30 +205,32 @@ impl Checker {
             if hits.is_empty() && !self.some_rule_needs_nothing {
                 continue; // the common case: no term, nothing to evaluate
             }
-            let rules = self.rules.rules.iter().zip(&self.needs).enumerate();
-            for (index, (rule, need)) in rules {
+            // Only rules anchored in a set of this line can match; they are
+            // visited in rule order, as findings are reported in that order.
+            self.triggers.mark(&hits, &mut marks);
+            for index in marked(&marks) {
+                let rule = &self.rules.rules[index];
                 if !rule.speaker.admits(utterance.role)
                     || !rule.addressee.admits(addressee)
-                    || !need.met_by(&hits)
+                    || !self.needs[index].met_by(&hits)
                 {
                     continue;
                 }
                 match &rule.matcher {
                     Matcher::Line(when) => {
-                        let evidence = line
+                        let fired = line
                             .views(rule.scope)
-                            .iter()
-                            .find_map(|view| fires(rule, when, view));
-                        if let Some(evidence) = evidence {
+                            .any(|view| fires(rule, when, &view, &mut evidence));
+                        if fired {
                             let finding =
                                 self.finding(source, utterance, addressee, &norm, rule, &evidence);
                             findings.push(finding);
                         }
                     }
                     Matcher::Missing { node, context, .. } => {
-                        satisfied[index] = satisfied[index] || eval(node, &whole).is_some();
+                        satisfied[index] = satisfied[index] || matches(node, &whole);
                         relevant[index] = relevant[index]
-                            || context.as_ref().is_none_or(|c| eval(c, &whole).is_some());
+                            || context.as_ref().is_none_or(|c| matches(c, &whole));
                     }
                 }
             }
@@ -204,8 +300,8 @@ impl Checker {
         let heading = normalize(heading);
         let mut hits = SetHits::default();
         let words = self.prepare(heading.as_str(), &mut hits, tokenizer);
-        let line = Line::new(heading.as_str(), &hits, tokenizer, words);
-        eval(cue, &line.whole()).is_some()
+        let line = Line::new(heading.as_str(), &hits, &self.required, tokenizer, words);
+        matches(cue, &line.whole())
     }
 
     /// A finding spanning the evidence, mapped back to the original text.
@@ -242,17 +338,21 @@ impl Checker {
     }
 }
 
-/// The evidence if `when` matches in `view` and none of the rule's exceptions does.
-fn fires(rule: &Rule, when: &Node, view: &View<'_>) -> Option<Vec<Occurrence>> {
-    let evidence = eval(when, view)?;
-    if rule
-        .unless
-        .iter()
-        .any(|exception| eval(exception, view).is_some())
-    {
-        return None;
+/// Whether `when` matches in `view` and none of the rule's exceptions does;
+/// if so, `evidence` holds the evidence (it is cleared first either way).
+fn fires(rule: &Rule, when: &Node, view: &View<'_>, evidence: &mut Vec<Occurrence>) -> bool {
+    evidence.clear();
+    if !eval_into(when, view, evidence) {
+        return false;
     }
-    Some(evidence)
+    // Exceptions are evaluated into the same buffer and their evidence dropped.
+    let mark = evidence.len();
+    let cleared = rule.unless.iter().any(|exception| {
+        let hit = eval_into(exception, view, evidence);
+        evidence.truncate(mark);
+        hit
+    });
+    !cleared
 }
 
 #[cfg(test)]

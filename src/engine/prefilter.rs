@@ -20,21 +20,30 @@ pub struct Occurrence {
     pub end: usize,
 }
 
+/// What one spelling stands for: terms, and extra presence-only sets.
+type Targets = (Vec<TermId>, Vec<SetId>);
+
 /// The automaton and what each pattern stands for.
 #[derive(Debug)]
 pub struct Prefilter {
     automaton: AhoCorasick,
     /// Terms each pattern stands for (a spelling may stand for several).
     pattern_terms: Vec<Vec<TermId>>,
+    /// Extra sets (of regex suffix literals, see
+    /// [`RequiredLiterals`](super::literals::RequiredLiterals)) each pattern
+    /// belongs to; only their presence in a line is recorded.
+    pattern_extra: Vec<Vec<SetId>>,
     /// Whether each pattern begins / ends with an ASCII letter; such an edge
     /// must not touch another ASCII letter, so "sb" does not fire inside "usb".
     latin_edges: Vec<(bool, bool)>,
 }
 
 impl Prefilter {
-    /// Builds the automaton over all terms and variant spellings of `rules`.
-    pub fn new(rules: &RuleSet) -> Prefilter {
-        let mut by_spelling: HashMap<&str, Vec<TermId>> = HashMap::new();
+    /// Builds the automaton over all terms and variant spellings of `rules`,
+    /// and the literals of the extra sets `extra` (set `first_extra + i` is
+    /// `extra[i]`).
+    pub fn new(rules: &RuleSet, extra: &[Vec<String>], first_extra: SetId) -> Prefilter {
+        let mut by_spelling: HashMap<&str, Targets> = HashMap::new();
         let literals = rules
             .terms
             .terms()
@@ -43,12 +52,20 @@ impl Prefilter {
             .map(|(id, t)| (t.as_str(), id));
         let variants = rules.variants.iter().map(|(s, id)| (s.as_str(), *id));
         for (spelling, term) in literals.chain(variants) {
-            let terms = by_spelling.entry(spelling).or_default();
+            let (terms, _) = by_spelling.entry(spelling).or_default();
             if !terms.contains(&term) {
                 terms.push(term);
             }
         }
-        let mut patterns: Vec<(&str, Vec<TermId>)> = by_spelling.into_iter().collect();
+        for (i, list) in extra.iter().enumerate() {
+            for literal in list {
+                let (_, sets) = by_spelling.entry(literal.as_str()).or_default();
+                if !sets.contains(&(first_extra + i)) {
+                    sets.push(first_extra + i);
+                }
+            }
+        }
+        let mut patterns: Vec<(&str, Targets)> = by_spelling.into_iter().collect();
         patterns.sort_unstable();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
@@ -62,9 +79,11 @@ impl Prefilter {
                 (first, last)
             })
             .collect();
+        let (pattern_terms, pattern_extra) = patterns.into_iter().map(|(_, p)| p).unzip();
         Prefilter {
             automaton,
-            pattern_terms: patterns.into_iter().map(|(_, t)| t).collect(),
+            pattern_terms,
+            pattern_extra,
             latin_edges,
         }
     }
@@ -75,11 +94,21 @@ impl Prefilter {
         let bytes = text.as_bytes();
         for m in self.automaton.find_overlapping_iter(text) {
             let pattern = m.pattern().as_usize();
-            let (latin_start, latin_end) = self.latin_edges[pattern];
-            if latin_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphabetic() {
-                continue;
+            for &set in &self.pattern_extra[pattern] {
+                hits.dropped(set);
             }
-            if latin_end && bytes.get(m.end()).is_some_and(u8::is_ascii_alphabetic) {
+            let (latin_start, latin_end) = self.latin_edges[pattern];
+            let inside_word =
+                (latin_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphabetic())
+                    || (latin_end && bytes.get(m.end()).is_some_and(u8::is_ascii_alphabetic));
+            if inside_word {
+                // Not an occurrence, but the literal is in the text: a regex
+                // prefixed by it may still match here (see `SetHits::may_have`).
+                for &term in &self.pattern_terms[pattern] {
+                    for &set in rules.terms.sets_of(term) {
+                        hits.dropped(set);
+                    }
+                }
                 continue;
             }
             let occurrence = Occurrence {
@@ -111,6 +140,10 @@ pub struct SetHits {
     by_set: Vec<Vec<Occurrence>>,
     touched: Vec<SetId>,
     pending: Vec<(SetId, Occurrence)>,
+    /// Sets one of whose literals is in the text without counting as an
+    /// occurrence (inside a Latin word, or a whole-word term inside a longer
+    /// word). Rarely non-empty.
+    dropped: Vec<SetId>,
 }
 
 impl SetHits {
@@ -120,6 +153,15 @@ impl SetHits {
         }
         self.touched.clear();
         self.pending.clear();
+        self.dropped.clear();
+    }
+
+    /// Notes that a literal of `set` is in the text but was not admitted as
+    /// an occurrence (or belongs to a set whose occurrences are not kept).
+    fn dropped(&mut self, set: SetId) {
+        if !self.dropped.contains(&set) {
+            self.dropped.push(set);
+        }
     }
 
     fn push(&mut self, set: SetId, occurrence: Occurrence, whole_word: bool) {
@@ -155,6 +197,8 @@ impl SetHits {
         for &(set, occurrence) in &pending {
             if is_word(&occurrence) {
                 self.push(set, occurrence, false);
+            } else {
+                self.dropped(set);
             }
         }
         self.pending = pending;
@@ -170,6 +214,19 @@ impl SetHits {
     /// Whether any term of `set` occurs.
     pub fn has(&self, set: SetId) -> bool {
         self.by_set.get(set).is_some_and(|list| !list.is_empty())
+    }
+
+    /// Whether some literal of `set` is in the text at all, admitted as an
+    /// occurrence or not. False means that nothing starting with one of the
+    /// set's literals is in the text, which lets regular expressions with
+    /// known prefixes be skipped without changing any result.
+    pub fn may_have(&self, set: SetId) -> bool {
+        self.has(set) || self.pending.iter().any(|&(s, _)| s == set) || self.dropped.contains(&set)
+    }
+
+    /// The sets with at least one occurrence, in no particular order.
+    pub fn touched(&self) -> &[SetId] {
+        &self.touched
     }
 
     /// The occurrences of `set`, sorted by position.

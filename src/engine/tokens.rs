@@ -123,6 +123,11 @@ impl Sentences {
         let mut sentence_marks = Vec::new();
         let mut clause_marks = Vec::new();
         for (i, c) in text.char_indices() {
+            // Most chars are ideographs or ASCII letters and digits, which end
+            // nothing; skip them before comparing against the mark lists.
+            if c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                continue;
+            }
             let mark = i..i + c.len_utf8();
             if SENTENCE_ENDS.contains(&c) {
                 sentence_marks.push(mark.clone());
@@ -145,22 +150,24 @@ impl Sentences {
         self.sentence_marks.get(i).is_none_or(|m| m.start >= hi)
     }
 
-    /// Byte ranges of the non-empty sentences (`clauses = false`) or clauses.
-    pub fn ranges(&self, clauses: bool) -> Vec<Range<usize>> {
+    /// Byte ranges of the non-empty sentences (`clauses = false`) or
+    /// clauses, in order.
+    pub fn ranges(&self, clauses: bool) -> impl Iterator<Item = Range<usize>> + '_ {
         let marks = if clauses {
             &self.clause_marks
         } else {
             &self.sentence_marks
         };
-        let mut start = 0;
-        let mut ranges = Vec::with_capacity(marks.len() + 1);
-        for mark in marks {
-            ranges.push(start..mark.start);
-            start = mark.end;
-        }
-        ranges.push(start..self.len);
-        ranges.retain(|r| !r.is_empty());
-        ranges
+        // Each piece runs from the end of the previous mark to the next one.
+        let starts = std::iter::once(0).chain(marks.iter().map(|m| m.end));
+        let ends = marks
+            .iter()
+            .map(|m| m.start)
+            .chain(std::iter::once(self.len));
+        starts
+            .zip(ends)
+            .map(|(start, end)| start..end)
+            .filter(|r| !r.is_empty())
     }
 }
 
@@ -180,9 +187,9 @@ mod tests {
     fn clauses_split_on_commas_but_not_on_list_commas() {
         let text = "你老婆、孩子，我们都知道。走着瞧";
         let s = Sentences::new(text);
-        let pieces: Vec<&str> = s.ranges(true).into_iter().map(|r| &text[r]).collect();
+        let pieces: Vec<&str> = s.ranges(true).map(|r| &text[r]).collect();
         assert_eq!(pieces, ["你老婆、孩子", "我们都知道", "走着瞧"]);
-        let sentences: Vec<&str> = s.ranges(false).into_iter().map(|r| &text[r]).collect();
+        let sentences: Vec<&str> = s.ranges(false).map(|r| &text[r]).collect();
         assert_eq!(sentences, ["你老婆、孩子，我们都知道", "走着瞧"]);
     }
 
