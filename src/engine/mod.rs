@@ -229,8 +229,8 @@ impl Checker {
                     }
                     Matcher::Missing { node, context, .. } => {
                         satisfied[index] = satisfied[index] || matches(node, &whole);
-                        relevant[index] = relevant[index]
-                            || context.as_ref().is_none_or(|c| matches(c, &whole));
+                        relevant[index] =
+                            relevant[index] || context.as_ref().is_none_or(|c| matches(c, &whole));
                     }
                 }
             }
