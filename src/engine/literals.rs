@@ -11,13 +11,9 @@
 //! view of the line is a stretch of the line that ends with such a literal.
 
 use regex::Regex;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::literal::ExtractKind;
 
-use crate::rules::{Matcher, Node, RuleSet, SetId};
-
-/// Most suffix literals a regex may have and still be prefiltered by them
-/// (the same bound as for prefixes).
-const MAX_SUFFIXES: usize = 256;
+use crate::rules::{Matcher, Node, RuleSet, SetId, required_literals};
 
 /// The regexes without prefix sets that have suffix literals, each with the
 /// id of the extra "set" the prefilter reports its literals under.
@@ -99,24 +95,9 @@ fn key_of(regex: &Regex) -> usize {
     regex.as_str().as_ptr() as usize
 }
 
-/// Literals one of which ends every match of `pattern`, if they are known,
-/// non-empty, whole UTF-8 and few.
+/// Literals one of which ends every match of `pattern`, if known and few.
 fn suffix_literals(pattern: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Suffix).extract(&hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.len() > MAX_SUFFIXES {
-        return None;
-    }
-    literals
-        .iter()
-        .map(|lit| {
-            std::str::from_utf8(lit.as_bytes())
-                .ok()
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        })
-        .collect()
+    required_literals(pattern, ExtractKind::Suffix)
 }
 
 #[cfg(test)]

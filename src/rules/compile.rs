@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use pinyin::ToPinyinMulti;
 use regex::Regex;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use toml::Spanned;
 
 use super::spec::{FileSpec, NodeSpec, RuleSpec};
@@ -424,16 +425,17 @@ impl<'a> Compiler<'a> {
         if let Some(pattern) = &spec.regex {
             return match Regex::new(pattern.get_ref()) {
                 Ok(regex) => {
-                    let prefixes = required_prefixes(pattern.get_ref()).map(|literals| {
-                        let terms: Vec<Term> = literals
-                            .into_iter()
-                            .map(|text| Term {
-                                text,
-                                whole_word: false,
-                            })
-                            .collect();
-                        self.table.set(&terms)
-                    });
+                    let prefixes =
+                        required_literals(pattern.get_ref(), ExtractKind::Prefix).map(|literals| {
+                            let terms: Vec<Term> = literals
+                                .into_iter()
+                                .map(|text| Term {
+                                    text,
+                                    whole_word: false,
+                                })
+                                .collect();
+                            self.table.set(&terms)
+                        });
                     Some(Node::Regex { regex, prefixes })
                 }
                 Err(e) => {
@@ -638,18 +640,18 @@ impl TermTableBuilder {
     }
 }
 
-/// Most prefix literals a regex may have and still be prefiltered by them.
-const MAX_REGEX_PREFIXES: usize = 256;
+/// Most literals a regex may have and still be prefiltered by them.
+const MAX_REGEX_LITERALS: usize = 256;
 
-/// Literals one of which starts every match of `pattern`, if they can be
-/// known and are few: then a line without any of them cannot match, and the
-/// prefilter decides that for free. `None` means "no such guarantee".
-fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+/// Literals one of which starts (`ExtractKind::Prefix`) or ends
+/// (`ExtractKind::Suffix`) every match of `pattern`, if they can be known and
+/// are few: then a line without any of them cannot match, and the prefilter
+/// decides that for free. `None` means "no such guarantee".
+pub(crate) fn required_literals(pattern: &str, kind: ExtractKind) -> Option<Vec<String>> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let seq = Extractor::new().kind(kind).extract(&hir);
     let literals = seq.literals()?;
-    if literals.is_empty() || literals.len() > MAX_REGEX_PREFIXES {
+    if literals.is_empty() || literals.len() > MAX_REGEX_LITERALS {
         return None;
     }
     // A literal may end inside a multi-byte character; such a prefix is not

@@ -9,6 +9,8 @@
 mod compile;
 mod spec;
 
+pub(crate) use compile::required_literals;
+
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
