@@ -72,28 +72,25 @@ fn command(severity: Severity) -> &'static str {
 
 /// A command's message: `%`, `\r` and `\n` percent-encoded.
 pub fn escape_data(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => escaped.push_str("%25"),
-            '\r' => escaped.push_str("%0D"),
-            '\n' => escaped.push_str("%0A"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
+    percent_encode(text, false)
 }
 
 /// A property value: as [`escape_data`], and `:` and `,` percent-encoded.
 pub fn escape_property(text: &str) -> String {
+    percent_encode(text, true)
+}
+
+/// The workflow-command encoding; `separators` also encodes `:` and `,`,
+/// which end a property.
+fn percent_encode(text: &str, separators: bool) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '%' => escaped.push_str("%25"),
             '\r' => escaped.push_str("%0D"),
             '\n' => escaped.push_str("%0A"),
-            ':' => escaped.push_str("%3A"),
-            ',' => escaped.push_str("%2C"),
+            ':' if separators => escaped.push_str("%3A"),
+            ',' if separators => escaped.push_str("%2C"),
             c => escaped.push(c),
         }
     }
