@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hegui::engine::Checker;
-use hegui::finding::Category;
+use hegui::finding::{Category, Finding};
 use hegui::rules::RuleSet;
 use hegui::source::SourceFile;
 use serde::Deserialize;
@@ -72,6 +72,28 @@ impl Counts {
 
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+/// One finding a line: rule id, line number and the line's text.
+fn listing(source: &SourceFile, findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f.rule.id,
+                f.start.line,
+                source.line_text(f.start.line)
+            )
+        })
+        .collect()
+}
+
+/// A bundled example file.
+fn example(name: &str) -> SourceFile {
+    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    SourceFile::new(path, text, "UTF-8")
 }
 
 fn corpus(name: &str) -> String {
@@ -202,17 +224,7 @@ fn everyday_dialogue_raises_almost_no_alarms() {
     let source = SourceFile::new("everyday.txt", text, "UTF-8");
     let findings = checker.check(&source);
     let rate = findings.len() as f64 / source.line_count() as f64;
-    let listed: Vec<String> = findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}: {}",
-                f.rule.id,
-                f.start.line,
-                source.line_text(f.start.line)
-            )
-        })
-        .collect();
+    let listed = listing(&source, &findings);
     assert!(
         rate <= MAX_EVERYDAY_FALSE_ALARM_RATE,
         "{} findings on {} everyday lines:\n{}",
@@ -230,32 +242,19 @@ fn everyday_dialogue_raises_almost_no_alarms() {
 /// *not* to mention the debt to third parties ("不提及欠款").
 #[test]
 fn the_compliant_example_template_is_clean() {
-    let checker = Checker::new(RuleSet::builtin());
-    let path = format!("{}/examples/合规话术模板.md", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("example exists");
-    let source = SourceFile::new(path, text, "UTF-8");
-    let findings: Vec<String> = checker
-        .check(&source)
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}: {}",
-                f.rule.id,
-                f.start.line,
-                source.line_text(f.start.line)
-            )
-        })
-        .collect();
-    assert!(findings.is_empty(), "{}", findings.join("\n"));
+    let source = example("合规话术模板.md");
+    let findings = Checker::new(RuleSet::builtin()).check(&source);
+    assert!(
+        findings.is_empty(),
+        "{}",
+        listing(&source, &findings).join("\n")
+    );
 }
 
 #[test]
 fn the_negative_example_template_shows_every_category() {
-    let checker = Checker::new(RuleSet::builtin());
-    let path = format!("{}/examples/违规话术示例.md", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("example exists");
-    let found: BTreeSet<Category> = checker
-        .check(&SourceFile::new(path, text, "UTF-8"))
+    let found: BTreeSet<Category> = Checker::new(RuleSet::builtin())
+        .check(&example("违规话术示例.md"))
         .iter()
         .map(|f| f.rule.category)
         .collect();

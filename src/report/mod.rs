@@ -327,6 +327,16 @@ pub(crate) mod test_support {
         String::from_utf8(out).expect("reporters write UTF-8")
     }
 
+    /// A report whose one finding of `rule` spans two lines: it starts at
+    /// "小心你" on line 1 and ends after "家里人" on line 2.
+    pub fn multi_line_report(rule: &Arc<RuleInfo>) -> FileReport {
+        let mut r = report("m.txt", "坐席：小心你\n家里人\n", &[("小心你", rule)]);
+        let end = r.source.text.find("家里人").expect("in the text") + "家里人".len();
+        r.findings[0].span.end = end;
+        r.findings[0].end = r.source.position(end);
+        r
+    }
+
     /// A report on `text` with one finding per `(needle, rule)`.
     pub fn report(path: &str, text: &str, findings: &[(&str, &Arc<RuleInfo>)]) -> FileReport {
         let source = SourceFile::new(path, text.to_string(), "UTF-8");

@@ -430,7 +430,7 @@ mod tests {
 
     use super::*;
     use crate::finding::Category;
-    use crate::report::test_support::{report, rule};
+    use crate::report::test_support::{self, report, rule};
     use crate::report::{Format, write_report};
 
     fn render(reports: &[FileReport], errors: &[InputError], rules: Vec<Arc<RuleInfo>>) -> Value {
@@ -580,10 +580,7 @@ mod tests {
     #[test]
     fn multi_line_span_region_and_malformed_finding() {
         let threat = rule("HG-T001", Category::Threat, Severity::Error);
-        let mut r = report("m.txt", "坐席：小心你\n家里人\n", &[("小心你", &threat)]);
-        let end = r.source.text.find("家里人").unwrap() + "家里人".len();
-        r.findings[0].span.end = end;
-        r.findings[0].end = r.source.position(end);
+        let r = test_support::multi_line_report(&threat);
         let log = render(&[r], &[], Vec::new());
         let region = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
         assert_eq!(

@@ -269,7 +269,7 @@ impl fmt::Display for Paint<'_> {
 mod tests {
     use super::*;
     use crate::finding::Category;
-    use crate::report::test_support::{report, rule};
+    use crate::report::test_support::{self, report, rule};
     use crate::report::{Format, write_report};
 
     fn render(reports: &[FileReport], errors: &[InputError], color: bool, explain: bool) -> String {
@@ -397,10 +397,7 @@ error[HG-T001]: HG-T001 标题
     #[test]
     fn multi_line_span_is_underlined_to_end_of_first_line() {
         let threat = rule("HG-T001", Category::Threat, Severity::Error);
-        let mut r = report("m.txt", "坐席：小心你\n家里人\n", &[("小心你", &threat)]);
-        let end = r.source.text.find("家里人").unwrap() + "家里人".len();
-        r.findings[0].span.end = end;
-        r.findings[0].end = r.source.position(end);
+        let r = test_support::multi_line_report(&threat);
         let out = render(&[r], &[], false, false);
         let carets = caret_line(&out, "1 |");
         assert_eq!(caret_pad(carets, 1), 6);
