@@ -8,19 +8,18 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use super::literals::RequiredLiterals;
 use super::prefilter::{Occurrence, SetHits};
 use super::tokens::{Sentences, Tokenizer, Words};
-use crate::rules::{Negation, Node, Scope, SetId};
+use crate::rules::{Negation, Node, Scope, SetId, TermTable};
 
 /// Everything known about one normalized line while rules are evaluated.
 pub struct Line<'a> {
     /// The normalized text.
     pub text: &'a str,
-    /// Term occurrences by set.
+    /// Term occurrences.
     pub hits: &'a SetHits,
-    /// Which regexes need which suffix literals.
-    required: &'a RequiredLiterals,
+    /// The terms and sets the occurrences are of.
+    terms: &'a TermTable,
     /// Found on first use: most lines are only ever looked at whole.
     sentences: OnceCell<Sentences>,
     words: OnceCell<Words>,
@@ -33,7 +32,7 @@ impl<'a> Line<'a> {
     pub fn new(
         text: &'a str,
         hits: &'a SetHits,
-        required: &'a RequiredLiterals,
+        terms: &'a TermTable,
         tokenizer: &'a Tokenizer,
         words: Option<Words>,
     ) -> Line<'a> {
@@ -44,7 +43,7 @@ impl<'a> Line<'a> {
         Line {
             text,
             hits,
-            required,
+            terms,
             sentences: OnceCell::new(),
             words: cell,
             tokenizer,
@@ -97,8 +96,7 @@ impl View<'_> {
         let window = self.window.clone();
         self.line
             .hits
-            .of(set)
-            .iter()
+            .of(set, self.line.terms)
             .filter(move |o| o.start >= window.start && o.end <= window.end)
     }
 
@@ -146,21 +144,10 @@ pub fn eval_into(node: &Node, view: &View<'_>, evidence: &mut Vec<Occurrence>) -
             }
             None => false,
         },
-        Node::Regex { regex, prefixes } => {
-            // Every match starts with a prefix literal, so without one in the
-            // line there is nothing to search for.
-            if prefixes.is_some_and(|set| !view.line.hits.may_have(set)) {
-                return false;
-            }
-            // Likewise every match ends with a suffix literal, when known.
-            let hits = view.line.hits;
-            if prefixes.is_none()
-                && view
-                    .line
-                    .required
-                    .set_of(regex)
-                    .is_some_and(|set| !hits.may_have(set))
-            {
+        Node::Regex { regex, factors } => {
+            // Every match contains a factor, so without one in the line
+            // there is nothing to search for.
+            if factors.is_some_and(|set| !view.line.hits.may_have(set, view.line.terms)) {
                 return false;
             }
             let base = view.window.start;
@@ -218,10 +205,9 @@ impl Need {
             Node::Terms { set, .. } => Need::Set(*set),
             Node::Near { sets, .. } => Need::All(sets.iter().map(|&s| Need::Set(s)).collect()),
             Node::Regex {
-                prefixes: Some(set),
-                ..
+                factors: Some(set), ..
             } => Need::Set(*set),
-            Node::Regex { prefixes: None, .. } | Node::Not(_) => Need::Nothing,
+            Node::Regex { factors: None, .. } | Node::Not(_) => Need::Nothing,
             Node::All(children) => {
                 let needs: Vec<Need> = children
                     .iter()

@@ -6,7 +6,6 @@
 
 mod context;
 mod eval;
-mod literals;
 mod prefilter;
 mod tokens;
 
@@ -17,7 +16,6 @@ pub use context::AddresseeTracker;
 pub use prefilter::Occurrence;
 
 use self::eval::{Line, Need, View, eval_into, matches};
-use self::literals::RequiredLiterals;
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
 use crate::finding::Finding;
@@ -37,8 +35,6 @@ pub struct Checker {
     some_rule_needs_nothing: bool,
     /// Which rules a line's hits can make worth checking.
     triggers: Triggers,
-    /// Literals that regexes without prefix sets need in a line.
-    required: RequiredLiterals,
 }
 
 /// The word segmenter, shared by every checker of the process: loading
@@ -128,8 +124,7 @@ fn marked(marks: &[u64]) -> impl Iterator<Item = usize> + '_ {
 impl Checker {
     /// Prepares `rules` for checking.
     pub fn new(rules: RuleSet) -> Checker {
-        let required = RequiredLiterals::new(&rules);
-        let prefilter = Prefilter::new(&rules, &required.lists, rules.terms.set_count());
+        let prefilter = Prefilter::new(&rules);
         let needs: Vec<Need> = rules
             .rules
             .iter()
@@ -146,7 +141,6 @@ impl Checker {
         Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
             triggers: Triggers::new(&needs, rules.terms.set_count()),
-            required,
             rules,
             prefilter,
             needs,
@@ -181,7 +175,7 @@ impl Checker {
         for utterance in &utterances {
             let norm = normalize(&source.text[utterance.content.clone()]);
             let line = self.prepare(norm.as_str(), &mut hits, tokenizer);
-            let line = Line::new(norm.as_str(), &hits, &self.required, tokenizer, line);
+            let line = Line::new(norm.as_str(), &hits, &self.rules.terms, tokenizer, line);
             let whole = line.whole();
             let in_third_party_section =
                 utterance
@@ -283,12 +277,12 @@ impl Checker {
     /// Scans `text` into `hits`, checking whole-word terms against word
     /// boundaries; returns the words if they had to be cut for that.
     fn prepare(&self, text: &str, hits: &mut SetHits, tokenizer: &Tokenizer) -> Option<Words> {
-        self.prefilter.scan(text, &self.rules, hits);
+        self.prefilter.scan(text, &self.rules.terms, hits);
         if !hits.has_pending() {
             return None;
         }
         let words = tokenizer.words(text);
-        hits.admit_whole_words(|o| words.aligned(o.start, o.end));
+        hits.admit_whole_words(&self.rules.terms, |o| words.aligned(o.start, o.end));
         Some(words)
     }
 
@@ -300,7 +294,7 @@ impl Checker {
         let heading = normalize(heading);
         let mut hits = SetHits::default();
         let words = self.prepare(heading.as_str(), &mut hits, tokenizer);
-        let line = Line::new(heading.as_str(), &hits, &self.required, tokenizer, words);
+        let line = Line::new(heading.as_str(), &hits, &self.rules.terms, tokenizer, words);
         matches(cue, &line.whole())
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::rules::{RuleSet, SetId, TermId};
+use crate::rules::{RuleSet, SetId, TermId, TermTable};
 
 /// A byte range of the normalized line where a term occurs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,30 +20,21 @@ pub struct Occurrence {
     pub end: usize,
 }
 
-/// What one spelling stands for: terms, and extra presence-only sets.
-type Targets = (Vec<TermId>, Vec<SetId>);
-
 /// The automaton and what each pattern stands for.
 #[derive(Debug)]
 pub struct Prefilter {
     automaton: AhoCorasick,
     /// Terms each pattern stands for (a spelling may stand for several).
     pattern_terms: Vec<Vec<TermId>>,
-    /// Extra sets (of regex suffix literals, see
-    /// [`RequiredLiterals`](super::literals::RequiredLiterals)) each pattern
-    /// belongs to; only their presence in a line is recorded.
-    pattern_extra: Vec<Vec<SetId>>,
     /// Whether each pattern begins / ends with an ASCII letter; such an edge
     /// must not touch another ASCII letter, so "sb" does not fire inside "usb".
     latin_edges: Vec<(bool, bool)>,
 }
 
 impl Prefilter {
-    /// Builds the automaton over all terms and variant spellings of `rules`,
-    /// and the literals of the extra sets `extra` (set `first_extra + i` is
-    /// `extra[i]`).
-    pub fn new(rules: &RuleSet, extra: &[Vec<String>], first_extra: SetId) -> Prefilter {
-        let mut by_spelling: HashMap<&str, Targets> = HashMap::new();
+    /// Builds the automaton over all terms and variant spellings of `rules`.
+    pub fn new(rules: &RuleSet) -> Prefilter {
+        let mut by_spelling: HashMap<&str, Vec<TermId>> = HashMap::new();
         let literals = rules
             .terms
             .terms()
@@ -52,20 +43,12 @@ impl Prefilter {
             .map(|(id, t)| (t.as_str(), id));
         let variants = rules.variants.iter().map(|(s, id)| (s.as_str(), *id));
         for (spelling, term) in literals.chain(variants) {
-            let (terms, _) = by_spelling.entry(spelling).or_default();
+            let terms = by_spelling.entry(spelling).or_default();
             if !terms.contains(&term) {
                 terms.push(term);
             }
         }
-        for (i, list) in extra.iter().enumerate() {
-            for literal in list {
-                let (_, sets) = by_spelling.entry(literal.as_str()).or_default();
-                if !sets.contains(&(first_extra + i)) {
-                    sets.push(first_extra + i);
-                }
-            }
-        }
-        let mut patterns: Vec<(&str, Targets)> = by_spelling.into_iter().collect();
+        let mut patterns: Vec<(&str, Vec<TermId>)> = by_spelling.into_iter().collect();
         patterns.sort_unstable();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
@@ -79,46 +62,39 @@ impl Prefilter {
                 (first, last)
             })
             .collect();
-        let (pattern_terms, pattern_extra) = patterns.into_iter().map(|(_, p)| p).unzip();
+        let pattern_terms = patterns.into_iter().map(|(_, p)| p).collect();
         Prefilter {
             automaton,
             pattern_terms,
-            pattern_extra,
             latin_edges,
         }
     }
 
-    /// Finds every term occurrence in `text` and groups them by term set.
-    pub fn scan(&self, text: &str, rules: &RuleSet, hits: &mut SetHits) {
+    /// Finds every term occurrence in `text` and notes the term sets they
+    /// belong to.
+    pub fn scan(&self, text: &str, terms: &TermTable, hits: &mut SetHits) {
         hits.clear();
         let bytes = text.as_bytes();
         for m in self.automaton.find_overlapping_iter(text) {
             let pattern = m.pattern().as_usize();
-            for &set in &self.pattern_extra[pattern] {
-                hits.dropped(set);
-            }
             let (latin_start, latin_end) = self.latin_edges[pattern];
             let inside_word =
                 (latin_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphabetic())
                     || (latin_end && bytes.get(m.end()).is_some_and(u8::is_ascii_alphabetic));
-            if inside_word {
-                // Not an occurrence, but the literal is in the text: a regex
-                // prefixed by it may still match here (see `SetHits::may_have`).
-                for &term in &self.pattern_terms[pattern] {
-                    for &set in rules.terms.sets_of(term) {
-                        hits.dropped(set);
-                    }
-                }
-                continue;
-            }
             let occurrence = Occurrence {
                 start: m.start(),
                 end: m.end(),
             };
             for &term in &self.pattern_terms[pattern] {
-                let whole_word = rules.terms.is_whole_word(term);
-                for &set in rules.terms.sets_of(term) {
-                    hits.push(set, occurrence, whole_word);
+                if inside_word {
+                    // Not an occurrence, but the literal is in the text: a
+                    // regex with it as a factor may still match here (see
+                    // `SetHits::may_have`).
+                    hits.drop_term(term, terms);
+                } else if terms.is_whole_word(term) {
+                    hits.pending.push((term, occurrence));
+                } else {
+                    hits.admit(term, occurrence, terms);
                 }
             }
         }
@@ -126,10 +102,12 @@ impl Prefilter {
     }
 }
 
-/// Occurrences per term set in one line; reused across lines to avoid allocation.
+/// The term occurrences of one line, and the term sets they belong to.
 ///
-/// Indexed by set id (no hashing on the hot path); only the sets touched on
-/// the current line are cleared before the next.
+/// Occurrences are kept once per term, in text order; a set's occurrences
+/// are those of its terms ([`of`](Self::of)). Which sets occur at all is a
+/// bitset, so that testing a set is one load. Reused across lines and
+/// records: clearing only touches what the last line set.
 ///
 /// Occurrences of whole-word terms wait in `pending` until
 /// [`admit_whole_words`](Self::admit_whole_words) has checked them against
@@ -137,9 +115,13 @@ impl Prefilter {
 /// tokenized for it.
 #[derive(Debug, Default)]
 pub struct SetHits {
-    by_set: Vec<Vec<Occurrence>>,
+    /// Admitted occurrences and their terms, sorted once the line is done.
+    found: Vec<(Occurrence, TermId)>,
+    /// One bit per set with an admitted occurrence.
+    present: Vec<u64>,
+    /// The sets whose bit is set, in no particular order.
     touched: Vec<SetId>,
-    pending: Vec<(SetId, Occurrence)>,
+    pending: Vec<(TermId, Occurrence)>,
     /// Sets one of whose literals is in the text without counting as an
     /// occurrence (inside a Latin word, or a whole-word term inside a longer
     /// word). Rarely non-empty.
@@ -149,41 +131,41 @@ pub struct SetHits {
 impl SetHits {
     fn clear(&mut self) {
         for &set in &self.touched {
-            self.by_set[set].clear();
+            self.present[set / 64] = 0;
         }
+        self.found.clear();
         self.touched.clear();
         self.pending.clear();
         self.dropped.clear();
     }
 
-    /// Notes that a literal of `set` is in the text but was not admitted as
-    /// an occurrence (or belongs to a set whose occurrences are not kept).
-    fn dropped(&mut self, set: SetId) {
-        if !self.dropped.contains(&set) {
-            self.dropped.push(set);
+    /// Notes that a literal of `term` is in the text but was not admitted
+    /// as an occurrence.
+    fn drop_term(&mut self, term: TermId, terms: &TermTable) {
+        for &set in terms.sets_of(term) {
+            if !self.dropped.contains(&set) {
+                self.dropped.push(set);
+            }
         }
     }
 
-    fn push(&mut self, set: SetId, occurrence: Occurrence, whole_word: bool) {
-        if whole_word {
-            self.pending.push((set, occurrence));
-            return;
+    fn admit(&mut self, term: TermId, occurrence: Occurrence, terms: &TermTable) {
+        self.found.push((occurrence, term));
+        for &set in terms.sets_of(term) {
+            let (word, bit) = (set / 64, 1u64 << (set % 64));
+            if word >= self.present.len() {
+                self.present.resize(word + 1, 0);
+            }
+            if self.present[word] & bit == 0 {
+                self.present[word] |= bit;
+                self.touched.push(set);
+            }
         }
-        if set >= self.by_set.len() {
-            self.by_set.resize_with(set + 1, Vec::new);
-        }
-        if self.by_set[set].is_empty() {
-            self.touched.push(set);
-        }
-        self.by_set[set].push(occurrence);
     }
 
     fn finish(&mut self) {
-        for &set in &self.touched {
-            let list = &mut self.by_set[set];
-            list.sort_unstable();
-            list.dedup();
-        }
+        self.found.sort_unstable();
+        self.found.dedup();
     }
 
     /// Whether some whole-word occurrences wait for a word-boundary check.
@@ -192,13 +174,13 @@ impl SetHits {
     }
 
     /// Keeps the pending whole-word occurrences for which `is_word` holds.
-    pub fn admit_whole_words(&mut self, is_word: impl Fn(&Occurrence) -> bool) {
+    pub fn admit_whole_words(&mut self, terms: &TermTable, is_word: impl Fn(&Occurrence) -> bool) {
         let pending = std::mem::take(&mut self.pending);
-        for &(set, occurrence) in &pending {
+        for &(term, occurrence) in &pending {
             if is_word(&occurrence) {
-                self.push(set, occurrence, false);
+                self.admit(term, occurrence, terms);
             } else {
-                self.dropped(set);
+                self.drop_term(term, terms);
             }
         }
         self.pending = pending;
@@ -213,15 +195,22 @@ impl SetHits {
 
     /// Whether any term of `set` occurs.
     pub fn has(&self, set: SetId) -> bool {
-        self.by_set.get(set).is_some_and(|list| !list.is_empty())
+        self.present
+            .get(set / 64)
+            .is_some_and(|word| word & (1 << (set % 64)) != 0)
     }
 
     /// Whether some literal of `set` is in the text at all, admitted as an
-    /// occurrence or not. False means that nothing starting with one of the
+    /// occurrence or not. False means that nothing containing one of the
     /// set's literals is in the text, which lets regular expressions with
-    /// known prefixes be skipped without changing any result.
-    pub fn may_have(&self, set: SetId) -> bool {
-        self.has(set) || self.pending.iter().any(|&(s, _)| s == set) || self.dropped.contains(&set)
+    /// known factors be skipped without changing any result.
+    pub fn may_have(&self, set: SetId, terms: &TermTable) -> bool {
+        self.has(set)
+            || self
+                .pending
+                .iter()
+                .any(|&(term, _)| terms.sets_of(term).contains(&set))
+            || self.dropped.contains(&set)
     }
 
     /// The sets with at least one occurrence, in no particular order.
@@ -229,8 +218,20 @@ impl SetHits {
         &self.touched
     }
 
-    /// The occurrences of `set`, sorted by position.
-    pub fn of(&self, set: SetId) -> &[Occurrence] {
-        self.by_set.get(set).map_or(&[], Vec::as_slice)
+    /// The occurrences of `set`, in text order, each once.
+    pub fn of<'a>(
+        &'a self,
+        set: SetId,
+        terms: &'a TermTable,
+    ) -> impl Iterator<Item = &'a Occurrence> + 'a {
+        let found: &[(Occurrence, TermId)] = if self.has(set) { &self.found } else { &[] };
+        let mut last = None;
+        found.iter().filter_map(move |(occurrence, term)| {
+            let fresh = last != Some(*occurrence) && terms.sets_of(*term).contains(&set);
+            fresh.then(|| {
+                last = Some(*occurrence);
+                occurrence
+            })
+        })
     }
 }

@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use pinyin::ToPinyinMulti;
 use regex::Regex;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use toml::Spanned;
 
+use super::factors::factors;
 use super::spec::{FileSpec, NodeSpec, RuleSpec};
 use super::{
     AddresseeFilter, ContextCues, Matcher, Negation, Node, Rule, RuleError, RuleErrors, RuleSet,
@@ -425,18 +425,9 @@ impl<'a> Compiler<'a> {
         if let Some(pattern) = &spec.regex {
             return match Regex::new(pattern.get_ref()) {
                 Ok(regex) => {
-                    let prefixes =
-                        required_literals(pattern.get_ref(), ExtractKind::Prefix).map(|literals| {
-                            let terms: Vec<Term> = literals
-                                .into_iter()
-                                .map(|text| Term {
-                                    text,
-                                    whole_word: false,
-                                })
-                                .collect();
-                            self.table.set(&terms)
-                        });
-                    Some(Node::Regex { regex, prefixes })
+                    let factors =
+                        factors(pattern.get_ref()).map(|literals| self.table.literal_set(literals));
+                    Some(Node::Regex { regex, factors })
                 }
                 Err(e) => {
                     errors.push(file.error(pattern.span(), format!("invalid regex: {e}")));
@@ -582,13 +573,38 @@ impl Parsed {
 struct TermTableBuilder {
     terms: Vec<Term>,
     term_ids: HashMap<Term, TermId>,
+    /// Whether each term is written in a rule (not only a regex factor).
+    written: Vec<bool>,
     sets: Vec<Vec<TermId>>,
     set_ids: HashMap<Vec<TermId>, SetId>,
 }
 
 impl TermTableBuilder {
+    /// The set of terms written in a rule.
     fn set(&mut self, terms: &[Term]) -> SetId {
-        let mut ids: Vec<TermId> = terms.iter().map(|t| self.term(t)).collect();
+        let ids: Vec<TermId> = terms.iter().map(|t| self.term(t)).collect();
+        for &id in &ids {
+            self.written[id] = true;
+        }
+        self.intern(ids)
+    }
+
+    /// The set of a regex's factors: plain literals that only tell whether
+    /// the regex is worth running, so no variant spellings are generated.
+    fn literal_set(&mut self, literals: Vec<String>) -> SetId {
+        let ids = literals
+            .into_iter()
+            .map(|text| {
+                self.term(&Term {
+                    text,
+                    whole_word: false,
+                })
+            })
+            .collect();
+        self.intern(ids)
+    }
+
+    fn intern(&mut self, mut ids: Vec<TermId>) -> SetId {
         ids.sort_unstable();
         ids.dedup();
         if let Some(&id) = self.set_ids.get(&ids) {
@@ -606,6 +622,7 @@ impl TermTableBuilder {
         }
         let id = self.terms.len();
         self.terms.push(term.clone());
+        self.written.push(false);
         self.term_ids.insert(term.clone(), id);
         id
     }
@@ -633,6 +650,7 @@ impl TermTableBuilder {
         }
         TermTable {
             whole_word: self.terms.iter().map(|t| t.whole_word).collect(),
+            written: self.written,
             terms: self.terms.into_iter().map(|t| t.text).collect(),
             sets: self.sets,
             sets_of_term,
@@ -640,39 +658,15 @@ impl TermTableBuilder {
     }
 }
 
-/// Most literals a regex may have and still be prefiltered by them.
-const MAX_REGEX_LITERALS: usize = 256;
-
-/// Literals one of which starts (`ExtractKind::Prefix`) or ends
-/// (`ExtractKind::Suffix`) every match of `pattern`, if they can be known and
-/// are few: then a line without any of them cannot match, and the prefilter
-/// decides that for free. `None` means "no such guarantee".
-pub(crate) fn required_literals(pattern: &str, kind: ExtractKind) -> Option<Vec<String>> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let seq = Extractor::new().kind(kind).extract(&hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.len() > MAX_REGEX_LITERALS {
-        return None;
-    }
-    // A literal may end inside a multi-byte character; such a prefix is not
-    // a term the automaton can hold, so then no guarantee is claimed.
-    literals
-        .iter()
-        .map(|lit| {
-            std::str::from_utf8(lit.as_bytes())
-                .ok()
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        })
-        .collect()
-}
-
-/// Pinyin spellings of every term of two or more Chinese characters: each
+/// Pinyin spellings of every written term of two or more Chinese characters: each
 /// character in turn replaced by its readings ("fa院", "法yuan"), and short
 /// terms spelled fully in their first readings ("zuolao").
 fn pinyin_variants(table: &TermTable) -> Vec<(String, TermId)> {
     let mut out = Vec::new();
     for (id, term) in table.terms().iter().enumerate() {
+        if !table.written[id] {
+            continue;
+        }
         let chars: Vec<char> = term.chars().collect();
         if chars.len() < 2 || !chars.iter().all(|c| is_han(*c)) {
             continue;

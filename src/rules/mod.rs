@@ -7,9 +7,8 @@
 //! once, each with its file, line and column.
 
 mod compile;
+mod factors;
 mod spec;
-
-pub(crate) use compile::required_literals;
 
 use std::fmt;
 use std::path::Path;
@@ -189,9 +188,10 @@ pub enum Node {
     Regex {
         /// The expression.
         regex: Regex,
-        /// Literals one of which starts every match, when they can be
-        /// known: the expression is only tried on lines that contain one.
-        prefixes: Option<SetId>,
+        /// Literals one of which every match contains, when they can be
+        /// known (see `factors.rs`): the expression is only tried on lines that
+        /// contain one.
+        factors: Option<SetId>,
     },
     /// All of these.
     All(Vec<Node>),
@@ -284,6 +284,9 @@ pub struct TermTable {
     terms: Vec<String>,
     /// Whether each term must be a whole word (written `<term>` in rules).
     whole_word: Vec<bool>,
+    /// Whether each term is written in a rule, rather than only being a
+    /// regex factor (only written terms get variant spellings).
+    written: Vec<bool>,
     sets: Vec<Vec<TermId>>,
     sets_of_term: Vec<Vec<SetId>>,
 }
