@@ -8,11 +8,13 @@
 //! error that names the file, line and key, so a typo never silently turns a
 //! setting off. Paths and globs are relative to the file's directory.
 //!
-//! [`discover`] finds the file by walking up from a directory; the CLI
-//! starts at the current directory.
+//! [`discover`] finds the file governing a directory by walking up from it;
+//! the CLI asks for each input's directory (the nearest file wins, files are
+//! never merged).
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -33,6 +35,9 @@ pub const STARTER: &str = include_str!("config_starter.toml");
 pub struct Config {
     /// The file it came from (`None` for the default configuration).
     pub path: Option<PathBuf>,
+    /// The file's text, which findings about the file point into (empty
+    /// for the default configuration).
+    pub text: String,
     /// The directory relative paths and globs are resolved against.
     pub root: PathBuf,
     /// Rules to run; empty means all.
@@ -150,6 +155,8 @@ pub struct PerFileIgnore {
     pub rules: Vec<Selector>,
     /// Why (mandatory).
     pub reason: String,
+    /// Byte range of the `path` value in the file's text.
+    pub span: Range<usize>,
 }
 
 /// Settings for `hegui audit`, validated here; command-line options win.
@@ -256,7 +263,7 @@ struct RawConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPerFileIgnore {
-    path: String,
+    path: toml::Spanned<String>,
     rules: Vec<String>,
     reason: String,
 }
@@ -303,21 +310,24 @@ impl Config {
         };
         let mut per_file_ignores = Vec::new();
         for entry in &raw.per_file_ignores {
+            let glob = entry.path.get_ref();
             if entry.reason.trim().is_empty() {
-                let message = format!("per-file-ignores `{}`: the reason is empty", entry.path);
+                let message = format!("per-file-ignores `{glob}`: the reason is empty");
                 return Err(error(None, message));
             }
             per_file_ignores.push(PerFileIgnore {
-                glob: entry.path.clone(),
-                paths: PathGlobs::new(std::slice::from_ref(&entry.path))
+                glob: glob.clone(),
+                paths: PathGlobs::new(std::slice::from_ref(glob))
                     .map_err(|m| error(None, format!("per-file-ignores: {m}")))?,
                 rules: selectors("per-file-ignores", &entry.rules)?,
                 reason: entry.reason.trim().to_string(),
+                span: entry.path.span(),
             });
         }
         validate_audit(&raw.audit).map_err(|m| error(None, format!("audit: {m}")))?;
         Ok(Config {
             path: None,
+            text: text.to_string(),
             select: selectors("select", &raw.select)?,
             ignore: selectors("ignore", &raw.ignore)?,
             severity: raw.severity,
@@ -354,22 +364,30 @@ impl Config {
             && !self.exclude.as_ref().is_some_and(|g| g.is_match(&relative))
     }
 
-    /// Whether `rule` is waived for the file at `path` by `per-file-ignores`.
-    pub fn waives(&self, path: &Path, cwd: &Path, rule: &RuleInfo) -> bool {
+    /// Indices of the `per-file-ignores` entries whose glob matches the
+    /// file at `path`.
+    pub fn ignores_for(&self, path: &Path, cwd: &Path) -> Vec<usize> {
         let Some(relative) = self.relative(path, cwd) else {
-            return false;
+            return Vec::new();
         };
-        self.per_file_ignores.iter().any(|entry| {
-            entry.paths.is_match(&relative) && entry.rules.iter().any(|s| s.matches(rule))
-        })
+        (0..self.per_file_ignores.len())
+            .filter(|&i| self.per_file_ignores[i].paths.is_match(&relative))
+            .collect()
     }
 }
 
 /// Finds the configuration for `dir`: the first `hegui.toml` or
 /// `.hegui.toml` in `dir` or a directory above it.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .flat_map(|d| FILE_NAMES.iter().map(move |name| d.join(name)))
+    dir.ancestors().find_map(file_in)
+}
+
+/// The configuration file in `dir` itself, if any: `hegui.toml`, else
+/// `.hegui.toml`.
+pub fn file_in(dir: &Path) -> Option<PathBuf> {
+    FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
         .find(|path| path.is_file())
 }
 
@@ -456,6 +474,22 @@ mod tests {
     fn per_file_ignore_needs_a_reason() {
         let text = "[[per-file-ignores]]\npath = \"a.md\"\nrules = [\"ALL\"]\nreason = \" \"\n";
         assert!(parse(text).unwrap_err().message.contains("reason"));
+    }
+
+    #[test]
+    fn per_file_ignores_know_where_they_are_and_what_they_match() {
+        let text = "[[per-file-ignores]]\npath = \"培训/\"\nrules = [\"ALL\"]\nreason = \"反面教材\"\n\n\
+                    [[per-file-ignores]]\npath = \"*.md\"\nrules = [\"threat\"]\nreason = \"r\"\n";
+        let config = parse(text).unwrap();
+        let entry = &config.per_file_ignores[0];
+        assert_eq!(&text[entry.span.clone()], "\"培训/\"");
+        assert_eq!(line_column(text, entry.span.start), (2, 8));
+        assert_eq!(config.text, text);
+        let cwd = Path::new("/p");
+        assert_eq!(config.ignores_for(Path::new("培训/a.md"), cwd), [0, 1]);
+        assert_eq!(config.ignores_for(Path::new("培训/a.txt"), cwd), [0]);
+        assert_eq!(config.ignores_for(Path::new("b.txt"), cwd), [0usize; 0]);
+        assert_eq!(config.ignores_for(Path::new("/q/a.md"), cwd), [0usize; 0]);
     }
 
     #[test]

@@ -20,6 +20,10 @@
 //!   nothing of, or a rule that does not exist;
 //! - [`INVALID`] (`HG-S002`): a directive without a reason or rule ids, or an
 //!   `allow-end` with no `allow-start`.
+//!
+//! [`rules`] also describes [`UNUSED_FILE_IGNORE`] (`HG-S003`), the same
+//! check for the configuration's `per-file-ignores` entries; the CLI reports
+//! it against the configuration file, as only a whole run can tell.
 
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
@@ -35,6 +39,8 @@ use crate::source::SourceFile;
 pub const UNUSED: &str = "HG-S001";
 /// Id of the invalid-suppression diagnostic.
 pub const INVALID: &str = "HG-S002";
+/// Id of the unused-`per-file-ignores`-entry diagnostic.
+pub const UNUSED_FILE_IGNORE: &str = "HG-S003";
 
 /// A comment marker, `hegui:`, the directive kind and the rest of the comment.
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -42,8 +48,9 @@ static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid directive regex")
 });
 
-/// The two diagnostics about directives, with their default severities.
-pub fn rules() -> [RuleInfo; 2] {
+/// The diagnostics about directives and `per-file-ignores` entries, with
+/// their default severities.
+pub fn rules() -> [RuleInfo; 3] {
     let basis = "hegui 行内豁免约定（README“行内豁免”）：豁免必须写明理由，失效的豁免应删除";
     [
         RuleInfo {
@@ -67,6 +74,17 @@ pub fn rules() -> [RuleInfo; 2] {
             basis: basis.to_string(),
             suggestion: "写成 `<!-- hegui: allow HG-T001 理由 -->`，理由说明为何此处可以例外"
                 .to_string(),
+        },
+        RuleInfo {
+            id: UNUSED_FILE_IGNORE.to_string(),
+            category: Category::Suppression,
+            severity: Severity::Warning,
+            title: "未使用的按文件豁免".to_string(),
+            message: "配置中的 per-file-ignores 条目匹配了被检查的文件，却没有豁免其中任何结果，它会掩盖今后真正的违规"
+                .to_string(),
+            basis: "hegui 配置约定（README“配置”）：豁免必须写明理由，失效的豁免应删除"
+                .to_string(),
+            suggestion: "删除这个 per-file-ignores 条目，或改正其中的 path 和 rules".to_string(),
         },
     ]
 }
@@ -319,7 +337,7 @@ mod tests {
             .iter()
             .map(|&(id, l)| finding(&source, id, l))
             .collect();
-        let [a, b] = rules().map(Arc::new);
+        let [a, b, _] = rules().map(Arc::new);
         apply(&source, findings, &AllKnown, Some(&a), Some(&b))
     }
 

@@ -134,6 +134,40 @@ fn changed_since_checks_only_changed_and_untracked_files() {
 }
 
 #[test]
+fn unused_per_file_ignores_are_reported_except_under_changed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let config = format!(
+        "rules = [{RULES:?}]\n\n[[per-file-ignores]]\npath = \"clean.md\"\nrules = [\"ALL\"]\nreason = \"旧的反面教材\"\n"
+    );
+    std::fs::write(root.join("hegui.toml"), config).unwrap();
+    std::fs::write(root.join("clean.md"), "您好。\n").unwrap();
+    std::fs::write(root.join("other.md"), "您好。\n").unwrap();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    std::fs::write(root.join("clean.md"), "您好，请按时还款。\n").unwrap();
+
+    let check = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hegui"))
+            .args(["check", "--no-default-rules", "--format", "concise"])
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("hegui runs")
+    };
+    let full = check(&["."]);
+    assert_eq!(full.status.code(), Some(1), "{full:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&full.stdout),
+        "hegui.toml:4:8: warning[HG-S003] 未使用的按文件豁免 (suppression)\n"
+    );
+    let partial = check(&["--changed-since", "HEAD", "."]);
+    assert_eq!(partial.status.code(), Some(0), "{partial:?}");
+    assert_eq!(String::from_utf8_lossy(&partial.stdout), "");
+}
+
+#[test]
 fn changed_since_outside_a_git_repository_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.md"), "您好。\n").unwrap();

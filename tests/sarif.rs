@@ -183,6 +183,51 @@ fn input_errors_become_notifications_and_stay_valid() {
 }
 
 #[test]
+fn inputs_under_different_configurations_are_described_and_valid() {
+    // Each of siblings/a and siblings/b has its own hegui.toml; the primary
+    // project (no configuration, no rules) runs nothing. pfi/hegui.toml
+    // waives the threat in pfi/negative.md and has an unused per-file
+    // ignore, reported in the configuration file.
+    let (log, code) = check_sarif(&["--no-default-rules", "siblings", "pfi"]);
+    assert_eq!(code, 1);
+    assert_valid(&log);
+    assert_results_point_at_their_rules(&log);
+    let run = run(&log);
+    let ids: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["FX-M001", "FX-T001", "HG-S003"]);
+    let primary_hash = run["tool"]["driver"]["properties"]["rulesHash"].clone();
+    let results = run["results"].as_array().unwrap();
+    let located: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+            (location.as_str().unwrap(), r["ruleId"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        located,
+        [
+            ("siblings/a/script.md", "FX-M001"),
+            ("siblings/b/script.md", "FX-T001"),
+            ("pfi/hegui.toml", "HG-S003"),
+        ]
+    );
+    for result in results {
+        let hash = &result["properties"]["rulesHash"];
+        assert!(hash.is_string() && *hash != primary_hash, "{result}");
+    }
+    assert_ne!(
+        results[0]["properties"]["rulesHash"],
+        results[1]["properties"]["rulesHash"]
+    );
+}
+
+#[test]
 fn clean_input_is_valid_with_no_results() {
     let (log, code) = check_sarif(&["scripts/clean.txt"]);
     assert_eq!(code, 0);

@@ -40,8 +40,8 @@ pub struct InitArgs {
 /// Which configuration file applies.
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
-    /// Use this configuration file instead of looking for `hegui.toml` or
-    /// `.hegui.toml` from the current directory upwards.
+    /// Use this configuration file for every input instead of the
+    /// `hegui.toml` or `.hegui.toml` nearest to each.
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
 

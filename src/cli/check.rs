@@ -1,8 +1,12 @@
-//! `hegui check`: find inputs, check them in parallel, review the findings
-//! (configuration, inline suppressions, baseline), report in input order.
+//! `hegui check`: find inputs, check each in parallel under the
+//! configuration that governs it, review the findings (configuration, inline
+//! suppressions, baseline), report in input order, then report the
+//! `per-file-ignores` entries that waived nothing (`HG-S003`) against their
+//! configuration files. A `--changed-since` run checks only some files, so it
+//! cannot tell an unused entry and does not report them.
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
-
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -17,7 +21,7 @@ use rayon::prelude::*;
 use super::args::{CheckArgs, ColorChoice};
 use super::changed::changed_files;
 use super::inputs::{Input, Loaded, discover, load};
-use super::project::Project;
+use super::projects::Projects;
 use super::{EXIT_ERROR, EXIT_FINDINGS};
 
 /// Runs `hegui check`; returns the exit code.
@@ -29,47 +33,59 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         },
         None => None,
     };
-    let project = Project::new(&args.rules, &args.config, &args.select)?;
+    let mut projects = Projects::new(&args.rules, &args.config, &args.select)?;
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
 
     let mut errors = Vec::new();
     let mut inputs = discover(
         &args.paths,
         &args.globs,
-        &|path| project.admits(path),
+        &mut |path| projects.admits(path),
         &mut errors,
     )?;
     if let Some(rev) = &args.changed_since {
-        let changed = changed_files(rev, &project.cwd)?;
+        let cwd = &projects.primary().cwd;
+        let changed = changed_files(rev, cwd)?;
         inputs.retain(|input| match input {
             Input::Stdin => true,
-            Input::File(path) => changed.contains(&absolute(path, &project.cwd)),
+            Input::File(path) => changed.contains(&absolute(path, cwd)),
         });
     }
-    let loaded: Vec<Loaded> = inputs
+    let governing = inputs
+        .iter()
+        .map(|input| projects.governing(input))
+        .collect::<anyhow::Result<Vec<usize>>>()?;
+    let loaded: Vec<(usize, Loaded)> = inputs
         .par_iter()
-        .map(|input| load(input, encoding))
+        .zip(governing)
+        .map(|(input, project)| (project, load(input, encoding)))
         .collect();
 
     let mut sources = Vec::new();
-    for item in loaded {
+    for (project, item) in loaded {
         match item {
-            Loaded::Text(source) => sources.push(source),
+            Loaded::Text(source) => sources.push((project, source)),
             Loaded::Binary(path) => eprintln!("hegui: note: skipped binary file {path}"),
             Loaded::Failed(error) => errors.push(error),
         }
     }
+    let used: HashSet<usize> = sources.iter().map(|&(project, _)| project).collect();
     let mut reports: Vec<FileReport> = sources
         .into_par_iter()
-        .map(|source| FileReport {
-            findings: project.check(&source),
+        .map(|(project, source)| FileReport {
+            findings: projects.get(project).check(&source),
+            rules_hash: projects.distinct_hash(project),
             source,
         })
         .collect();
+    if args.changed_since.is_none() {
+        reports.extend(projects.unused_ignores());
+    }
 
+    let primary = projects.primary();
     if let Some(path) = &args.write_baseline {
         let files = reports.iter().map(|r| (&r.source, &r.findings[..]));
-        let baseline = Baseline::of(files, &project.rules_hash);
+        let baseline = Baseline::of(files, &primary.rules_hash);
         let text = serde_json::to_string_pretty(&baseline)? + "\n";
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!(
@@ -99,8 +115,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let options = ReportOptions {
         color: use_color(args.color),
         explain: args.explain,
-        rules: project.rule_infos(),
-        rules_hash: Some(project.rules_hash.clone()),
+        rules: projects.rule_infos(&used),
+        rules_hash: Some(primary.rules_hash.clone()),
         baseline_suppressed,
     };
     let stdout = std::io::stdout();

@@ -3,8 +3,8 @@
 //! Directories are walked with the `ignore` crate, so `.gitignore`, `.ignore`
 //! and hidden files are honoured as in ripgrep. Without `--glob`, only
 //! text-like extensions are picked up inside directories, and only those
-//! the configuration admits (`include`, `exclude`); a file named explicitly
-//! is always checked.
+//! their configuration admits (`include`, `exclude`); a file named
+//! explicitly is always checked.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -52,11 +52,12 @@ pub enum Loaded {
 }
 
 /// Expands `paths` into inputs, in a stable order; files found in
-/// directories are kept when `admits` says so; problems go to `errors`.
+/// directories are kept when `admits` says so (its error, such as a broken
+/// configuration file, ends the search); problems with paths go to `errors`.
 pub fn discover(
     paths: &[PathBuf],
     globs: &[String],
-    admits: &dyn Fn(&Path) -> bool,
+    admits: &mut dyn FnMut(&Path) -> anyhow::Result<bool>,
     errors: &mut Vec<InputError>,
 ) -> anyhow::Result<Vec<Input>> {
     let default = [PathBuf::from(".")];
@@ -86,7 +87,7 @@ pub fn discover(
 fn walk(
     dir: &Path,
     globs: &[String],
-    admits: &dyn Fn(&Path) -> bool,
+    admits: &mut dyn FnMut(&Path) -> anyhow::Result<bool>,
     inputs: &mut Vec<Input>,
     errors: &mut Vec<InputError>,
 ) -> anyhow::Result<()> {
@@ -106,7 +107,7 @@ fn walk(
         match entry {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                 let path = entry.into_path();
-                if (!globs.is_empty() || has_text_extension(&path)) && admits(&path) {
+                if (!globs.is_empty() || has_text_extension(&path)) && admits(&path)? {
                     inputs.push(Input::File(path));
                 }
             }

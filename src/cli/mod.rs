@@ -11,6 +11,7 @@ mod check;
 mod init;
 mod inputs;
 mod project;
+mod projects;
 mod rules_cmd;
 
 use std::process::ExitCode;

@@ -1,16 +1,20 @@
-//! The checking setup of one run: configuration, rules as configured, and
-//! the review of each file's findings (per-file ignores, inline
-//! suppressions) before they are reported.
+//! The checking setup of one configuration: the configuration, its rules as
+//! configured, and the review of each file's findings (per-file ignores,
+//! inline suppressions) before they are reported. Which project governs
+//! which input is decided in [`super::projects`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
 use hegui::baseline::rule_set_hash;
 use hegui::config::{self, Config, Selector, is_selected};
 use hegui::engine::Checker;
 use hegui::finding::{Finding, RuleInfo};
+use hegui::report::FileReport;
 use hegui::rules::{RuleSet, RuleSetBuilder};
+use hegui::segment::{Addressee, Role};
 use hegui::source::SourceFile;
 use hegui::suppress::{self, RuleStatus};
 
@@ -33,16 +37,29 @@ pub struct Project {
     unused: Option<Arc<RuleInfo>>,
     /// The invalid-suppression diagnostic, when selected.
     invalid: Option<Arc<RuleInfo>>,
+    /// The unused-`per-file-ignores`-entry diagnostic, when selected.
+    unused_ignore: Option<Arc<RuleInfo>>,
+    /// How each `per-file-ignores` entry was used by the files checked.
+    ignore_use: Vec<EntryUse>,
 }
 
-/// Finds the configuration file of `args`, if any, and loads it.
+/// Whether a `per-file-ignores` entry matched a checked file, and whether it
+/// waived a finding there; set while files are checked in parallel.
+#[derive(Debug, Default)]
+struct EntryUse {
+    matched: AtomicBool,
+    waived: AtomicBool,
+}
+
+/// Finds the configuration file of `args` (from `cwd` upwards unless named
+/// or `--isolated`), if any, and loads it.
 pub fn load_config(args: &ConfigArgs, cwd: &Path) -> anyhow::Result<Config> {
     let path = if args.isolated {
         None
     } else if let Some(path) = &args.config {
         Some(path.clone())
     } else {
-        config::discover(cwd)
+        config::discover(cwd).map(|path| shown(&path, cwd))
     };
     match path {
         Some(path) => Ok(Config::load(&path)?),
@@ -50,9 +67,25 @@ pub fn load_config(args: &ConfigArgs, cwd: &Path) -> anyhow::Result<Config> {
     }
 }
 
+/// Absolute `path` as users see it: relative to `cwd` (with `..` when it
+/// lies above), or absolute when the two share only the root.
+pub fn shown(path: &Path, cwd: &Path) -> PathBuf {
+    let common = path
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common <= 1 {
+        return path.to_path_buf();
+    }
+    let mut shown: PathBuf = cwd.components().skip(common).map(|_| "..").collect();
+    shown.extend(path.components().skip(common));
+    shown
+}
+
 impl Project {
-    /// Loads the configuration and the rules and applies selection,
-    /// severities and speaker labels.
+    /// The project of the current directory: the configuration of
+    /// `config_args` (see [`load_config`]) with the rules of `rules_args`.
     pub fn new(
         rules_args: &RulesArgs,
         config_args: &ConfigArgs,
@@ -60,6 +93,17 @@ impl Project {
     ) -> anyhow::Result<Project> {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let config = load_config(config_args, &cwd)?;
+        Project::with_config(config, cwd, rules_args, select_args)
+    }
+
+    /// Loads the rules for `config` and applies its selection, severities
+    /// and speaker labels, then the command line's selection.
+    pub fn with_config(
+        config: Config,
+        cwd: PathBuf,
+        rules_args: &RulesArgs,
+        select_args: &SelectArgs,
+    ) -> anyhow::Result<Project> {
         let mut rules = load_rules(rules_args, &config.rules)?;
         let labels = &mut rules.labels;
         labels.agent.extend(config.speakers.agent.iter().cloned());
@@ -119,6 +163,12 @@ impl Project {
         Ok(Project {
             unused: diagnostic(suppress::UNUSED),
             invalid: diagnostic(suppress::INVALID),
+            unused_ignore: diagnostic(suppress::UNUSED_FILE_IGNORE),
+            ignore_use: config
+                .per_file_ignores
+                .iter()
+                .map(|_| EntryUse::default())
+                .collect(),
             rules_hash: rule_set_hash(&rules),
             checker: Checker::new(rules),
             known,
@@ -146,11 +196,29 @@ impl Project {
 
     /// Checks `source` and reviews its findings: drops those waived by
     /// `per-file-ignores` and inline directives, and appends the problems
-    /// with directives.
+    /// with directives. Records which `per-file-ignores` entries matched
+    /// the file and which waived something, for [`unused_ignores`](Self::unused_ignores).
     pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
-        let path = Path::new(&source.path);
+        let entries = if source.path == "-" {
+            Vec::new()
+        } else {
+            self.config.ignores_for(Path::new(&source.path), &self.cwd)
+        };
+        for &entry in &entries {
+            self.ignore_use[entry]
+                .matched
+                .store(true, Ordering::Relaxed);
+        }
         let waived = |finding: &Finding| {
-            source.path != "-" && self.config.waives(path, &self.cwd, &finding.rule)
+            let mut waived = false;
+            for &entry in &entries {
+                let selectors = &self.config.per_file_ignores[entry].rules;
+                if selectors.iter().any(|s| s.matches(&finding.rule)) {
+                    self.ignore_use[entry].waived.store(true, Ordering::Relaxed);
+                    waived = true;
+                }
+            }
+            waived
         };
         let mut findings = self.checker.check(source);
         findings.retain(|f| !waived(f));
@@ -164,6 +232,47 @@ impl Project {
         let mut findings = outcome.kept;
         findings.extend(outcome.problems.into_iter().filter(|f| !waived(f)));
         findings
+    }
+
+    /// The `per-file-ignores` entries that matched a file [`check`](Self::check)ed
+    /// but waived nothing in any, as findings at their `path` values in the
+    /// configuration file; entries naming no running rule are left out, as
+    /// are entries that matched no checked file. `None` when there are no
+    /// such entries or the diagnostic is not selected. Only meaningful once
+    /// every input has been checked.
+    pub fn unused_ignores(&self) -> Option<FileReport> {
+        let rule = self.unused_ignore.as_ref()?;
+        let path = self.config.path.as_ref()?;
+        let source = SourceFile::new(
+            path.display().to_string(),
+            self.config.text.clone(),
+            "UTF-8",
+        );
+        let findings: Vec<Finding> = self
+            .config
+            .per_file_ignores
+            .iter()
+            .zip(&self.ignore_use)
+            .filter(|(entry, used)| {
+                used.matched.load(Ordering::Relaxed)
+                    && !used.waived.load(Ordering::Relaxed)
+                    && entry.rules.iter().any(|s| self.runs(s))
+            })
+            .map(|(entry, _)| Finding {
+                rule: Arc::clone(rule),
+                span: entry.span.clone(),
+                start: source.position(entry.span.start),
+                end: source.position(entry.span.end),
+                speaker: Role::Unknown,
+                addressee: Addressee::Unknown,
+                matched: vec![entry.glob.clone()],
+            })
+            .collect();
+        (!findings.is_empty()).then_some(FileReport {
+            source,
+            findings,
+            rules_hash: None,
+        })
     }
 }
 
@@ -208,4 +317,23 @@ fn config_name(config: &Config) -> String {
         .path
         .as_ref()
         .map_or_else(|| "configuration".to_string(), |p| p.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_relative_to_the_current_directory() {
+        let cwd = Path::new("/repo/sub");
+        let shown = |path: &str| shown(Path::new(path), cwd);
+        assert_eq!(shown("/repo/sub/hegui.toml"), Path::new("hegui.toml"));
+        assert_eq!(shown("/repo/sub/a/hegui.toml"), Path::new("a/hegui.toml"));
+        assert_eq!(shown("/repo/hegui.toml"), Path::new("../hegui.toml"));
+        assert_eq!(shown("/repo/b/hegui.toml"), Path::new("../b/hegui.toml"));
+        assert_eq!(
+            shown("/elsewhere/hegui.toml"),
+            Path::new("/elsewhere/hegui.toml")
+        );
+    }
 }

@@ -39,7 +39,7 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
         writeln!(out, "{} {}", info.id, info.title)?;
         writeln!(
             out,
-            "类别: {} ({})  严重程度: {}  来源: hegui 内置（行内豁免检查）",
+            "类别: {} ({})  严重程度: {}  来源: hegui 内置（豁免检查）",
             info.category.label_zh(),
             info.category,
             info.severity

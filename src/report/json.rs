@@ -51,7 +51,10 @@
 //! - `summary.by_category` always has all six categories, zero or not.
 //! - `summary.rules_hash` (the rule-set hash) and `summary.baseline_suppressed`
 //!   (findings left out by `--baseline`) are present only when the caller
-//!   passes them in [`ReportOptions`].
+//!   passes them in [`ReportOptions`]. A finding's own `rules_hash` is
+//!   present only when its file was checked with another rule set
+//!   ([`FileReport::rules_hash`]), as when inputs have different
+//!   configuration files.
 //! - `errors` lists inputs that could not be checked; it is present, and
 //!   empty, when there are none.
 //!
@@ -113,11 +116,16 @@ pub struct JsonFinding<'a> {
     /// Who was being spoken to, as inferred; only with `--explain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub addressee: Option<Addressee>,
+    /// The hash of the rule set that produced it, when not the run's
+    /// (`summary.rules_hash`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_hash: Option<&'a str>,
 }
 
 impl<'a> JsonFinding<'a> {
-    /// The record for `finding`, which points into `source`.
-    pub fn new(source: &'a SourceFile, finding: &'a Finding, explain: bool) -> JsonFinding<'a> {
+    /// The record for `finding` of `report`.
+    pub fn new(report: &'a FileReport, finding: &'a Finding, explain: bool) -> JsonFinding<'a> {
+        let source = &report.source;
         let rule = &*finding.rule;
         JsonFinding {
             path: &source.path,
@@ -136,6 +144,7 @@ impl<'a> JsonFinding<'a> {
             suggestion: &rule.suggestion,
             matched: explain.then_some(finding.matched.as_slice()),
             addressee: explain.then_some(finding.addressee),
+            rules_hash: report.rules_hash.as_deref(),
         }
     }
 }
@@ -186,7 +195,7 @@ fn records(reports: &[FileReport], explain: bool) -> impl Iterator<Item = JsonFi
         report
             .findings
             .iter()
-            .map(move |finding| JsonFinding::new(&report.source, finding, explain))
+            .map(move |finding| JsonFinding::new(report, finding, explain))
     })
 }
 
@@ -277,6 +286,7 @@ mod tests {
         suggestion: String,
         matched: Option<Vec<String>>,
         addressee: Option<String>,
+        rules_hash: Option<String>,
     }
 
     #[derive(Debug, Deserialize)]
@@ -422,6 +432,19 @@ mod tests {
         let second: MirrorFinding = serde_json::from_str(lines[1]).unwrap();
         assert_eq!(second.path, "b.txt");
         assert_eq!(second.rule, "HG-D001");
+    }
+
+    #[test]
+    fn a_file_checked_with_other_rules_gives_their_hash_per_finding() {
+        let mut reports = sample();
+        reports[1].rules_hash = Some("00000000000000b2".into());
+        let doc: MirrorDocument =
+            serde_json::from_str(&render(Format::Json, &reports, &[], false)).unwrap();
+        assert_eq!(doc.findings[0].rules_hash, None);
+        assert_eq!(
+            doc.findings[1].rules_hash.as_deref(),
+            Some("00000000000000b2")
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], errors: &[InputError])
             )?;
         }
         for finding in &report.findings {
-            let record = JsonFinding::new(&report.source, finding, false);
+            let record = JsonFinding::new(report, finding, false);
             writeln!(
                 out,
                 r#"    <testcase name="{}" classname="{path}" file="{path}" line="{}">"#,

@@ -35,6 +35,11 @@ pub struct FileReport {
     pub source: SourceFile,
     /// Findings in source order.
     pub findings: Vec<Finding>,
+    /// The hash of the rule set that checked this input, when it differs
+    /// from the run's ([`ReportOptions::rules_hash`]), as when inputs are
+    /// governed by different configuration files. JSON and SARIF then give
+    /// it with each of the input's findings.
+    pub rules_hash: Option<String>,
 }
 
 /// An input that could not be checked (unreadable, undecodable) or was
@@ -121,7 +126,8 @@ pub struct ReportOptions {
     /// whole catalog; a rule that fired but is missing here is added after it.
     pub rules: Vec<Arc<RuleInfo>>,
     /// The hash of the loaded rule set (JSON `summary.rules_hash`, SARIF
-    /// `tool.driver.properties.rulesHash`), so a finding can be re-run.
+    /// `tool.driver.properties.rulesHash`), so a finding can be re-run; an
+    /// input checked with other rules says so in [`FileReport::rules_hash`].
     pub rules_hash: Option<String>,
     /// Findings left out by `--baseline` (JSON `summary.baseline_suppressed`).
     pub baseline_suppressed: Option<usize>,
@@ -344,7 +350,11 @@ pub(crate) mod test_support {
             .iter()
             .map(|(needle, rule)| finding_at(&source, needle, Arc::clone(rule)))
             .collect();
-        FileReport { source, findings }
+        FileReport {
+            source,
+            findings,
+            rules_hash: None,
+        }
     }
 }
 

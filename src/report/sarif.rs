@@ -13,7 +13,9 @@
 //! - `results` has one result per finding, pointing at its rule by id and
 //!   index, with the region of the matched text (`columnKind` is
 //!   `unicodeCodePoints`, as hegui's columns count characters; `endColumn` is
-//!   exclusive) and that text as its snippet;
+//!   exclusive) and that text as its snippet; `properties.rulesHash` is
+//!   there only when the finding's file was checked with another rule set
+//!   than the run's ([`FileReport::rules_hash`]);
 //! - `invocations` records whether every input could be checked, with one
 //!   error notification per input that could not.
 //!
@@ -126,7 +128,7 @@ struct SarifResult<'a> {
     level: &'static str,
     message: OwnedText,
     locations: [Location<'a>; 1],
-    properties: ResultProperties,
+    properties: ResultProperties<'a>,
 }
 
 #[derive(Serialize)]
@@ -165,8 +167,11 @@ struct Region<'a> {
 }
 
 #[derive(Serialize)]
-struct ResultProperties {
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
     category: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules_hash: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -203,7 +208,7 @@ pub fn write(
             report
                 .findings
                 .iter()
-                .map(|finding| result(&report.source, finding, index[finding.rule.id.as_str()]))
+                .map(|finding| result(report, finding, index[finding.rule.id.as_str()]))
         })
         .collect();
     let notifications = errors
@@ -296,7 +301,8 @@ fn descriptor(rule: &RuleInfo) -> Rule<'_> {
     }
 }
 
-fn result<'a>(source: &'a SourceFile, finding: &'a Finding, rule_index: usize) -> SarifResult<'a> {
+fn result<'a>(report: &'a FileReport, finding: &'a Finding, rule_index: usize) -> SarifResult<'a> {
+    let source = &report.source;
     let rule = &*finding.rule;
     SarifResult {
         rule_id: &rule.id,
@@ -315,6 +321,7 @@ fn result<'a>(source: &'a SourceFile, finding: &'a Finding, rule_index: usize) -
         }],
         properties: ResultProperties {
             category: rule.category.as_str(),
+            rules_hash: report.rules_hash.as_deref(),
         },
     }
 }
@@ -575,6 +582,21 @@ mod tests {
             .collect();
         assert_eq!(indexes, [1, 0, 1]);
         assert_eq!(run["results"][0]["level"], "warning");
+    }
+
+    #[test]
+    fn a_file_checked_with_other_rules_gives_their_hash_per_result() {
+        let threat = rule("HG-T001", Category::Threat, Severity::Error);
+        let mut other = report("b.txt", "小心\n", &[("小心", &threat)]);
+        other.rules_hash = Some("00000000000000b2".into());
+        let reports = [report("a.txt", "小心\n", &[("小心", &threat)]), other];
+        let log = render(&reports, &[], Vec::new());
+        let results = &log["runs"][0]["results"];
+        assert_eq!(results[0]["properties"], json!({ "category": "threat" }));
+        assert_eq!(
+            results[1]["properties"],
+            json!({ "category": "threat", "rulesHash": "00000000000000b2" })
+        );
     }
 
     #[test]
