@@ -536,3 +536,55 @@ fn dump_terms_writes_the_literal_term_list() {
     assert!(terms.contains(&"法院"));
     assert!(terms.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
 }
+
+#[test]
+fn a_repeated_note_is_judged_afresh_for_each_record() {
+    // The same text to the debtor, to two different contacts and to the
+    // debtor again: what the text says is the same each time, what it
+    // means depends on the record (the contact relation, the time).
+    let dir = tempfile::tempdir().unwrap();
+    let note = "已告知其本月账单逾期金额3000元，请尽快还款。";
+    let mut csv = HEADER.to_string();
+    for (id, time, relation) in [
+        ("1", "2026-11-21 10:00:00", "本人"),
+        ("2", "2026-11-21 10:05:00", "同事"),
+        ("3", "2026-11-21 23:10:00", "父母"),
+        ("4", "2026-11-21 10:20:00", "本人"),
+    ] {
+        csv.push_str(&format!(
+            "{id},{note},A1,D{id},{time},1380013800{id},{relation},1\n"
+        ));
+    }
+    write(dir.path(), "notes.csv", csv);
+    let (_, _, findings, summary) = audit_to_dir(&["notes.csv"], dir.path());
+    let disclosures: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "HG-D901")
+        .map(|f| {
+            (
+                f["record"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(disclosures.len(), 2, "{findings:?}");
+    assert_eq!(disclosures[0].0, "2");
+    assert!(
+        disclosures[0].1.contains("（同事）"),
+        "{}",
+        disclosures[0].1
+    );
+    assert_eq!(disclosures[1].0, "3");
+    assert!(
+        disclosures[1].1.contains("（父母）"),
+        "{}",
+        disclosures[1].1
+    );
+    let quiet: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "HG-H901")
+        .map(|f| f["record"].as_str().unwrap())
+        .collect();
+    assert_eq!(quiet, vec!["3"]);
+    assert_accounting(&summary);
+}

@@ -5,10 +5,11 @@
 //! afterwards, in input order (see [`frequency`](super::frequency)).
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::columns::Field;
 use super::config::{AuditConfig, MetaRules, Profile, fill};
+use super::memo::TextMemo;
 use super::reader::{RawRecord, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
@@ -64,6 +65,19 @@ pub struct Checked {
     pub findings: Vec<AuditFinding>,
 }
 
+/// What the checks find in one note text, whichever record it is in.
+#[derive(Debug, Default)]
+pub struct TextVerdict {
+    /// The start of the text, masked.
+    head: String,
+    /// Findings of the text rules.
+    findings: Vec<AuditFinding>,
+    /// The first mention of debt details, found on first need (calls to
+    /// contacts): the text rules' first disclosure finding, or else the
+    /// debt-mention detector's.
+    debt_mention: OnceLock<Option<AuditFinding>>,
+}
+
 /// What checking a record needs, shared by all worker threads.
 pub struct RecordChecker<'a> {
     /// The text rules.
@@ -78,6 +92,8 @@ pub struct RecordChecker<'a> {
     pub profile: &'a Profile,
     /// Whether to mask personal numbers.
     pub redact: bool,
+    /// The verdicts of texts seen before.
+    pub memo: &'a TextMemo<TextVerdict>,
 }
 
 impl RecordChecker<'_> {
@@ -101,18 +117,11 @@ impl RecordChecker<'_> {
             record.fields[Field::Id.index()] = path.to_string();
         }
         let text = std::mem::take(&mut record.fields[Field::Text.index()]);
-        let source = SourceFile::new(path.as_ref(), text, "UTF-8");
-        let has_text = !source.text.trim().is_empty();
-        let head = self.mask(head_of(&source.text));
-        let text_findings = if has_text {
-            self.checker.check(&source)
-        } else {
-            Vec::new()
-        };
-        let mut findings: Vec<AuditFinding> = text_findings
-            .iter()
-            .map(|f| self.text_finding(&source, f, Arc::clone(&f.rule), None))
-            .collect();
+        let has_text = !text.trim().is_empty();
+        let verdict = self
+            .memo
+            .get_or_make(&text, || self.verdict(&path, &text, has_text));
+        let mut findings = verdict.findings.clone();
 
         if let Some(time) = record.time
             && self.profile.quiet_hours.contains(time.minute)
@@ -126,32 +135,66 @@ impl RecordChecker<'_> {
                     ("end", &quiet.end.to_string()),
                 ],
             );
-            findings.push(self.head_finding(&head, &self.rules.quiet_hours, message));
+            findings.push(self.head_finding(&verdict.head, &self.rules.quiet_hours, message));
         }
 
         let relation = record.get(Field::Relation).trim();
         if has_text && self.config.is_third_party(relation) {
-            let evidence = text_findings
-                .iter()
-                .find(|f| f.rule.category == Category::ThirdPartyDisclosure)
-                .cloned()
-                .or_else(|| self.detector.check(&source).into_iter().next());
-            if let Some(evidence) = evidence {
+            let mention = verdict
+                .debt_mention
+                .get_or_init(|| self.debt_mention(&path, &text, &verdict.findings));
+            if let Some(mention) = mention {
                 let rule = &self.rules.contact_disclosure;
-                let message = fill(&rule.message, &[("relation", relation)]);
-                findings.push(self.text_finding(
-                    &source,
-                    &evidence,
-                    Arc::clone(rule),
-                    Some(message),
-                ));
+                findings.push(AuditFinding {
+                    rule: Arc::clone(rule),
+                    message: Some(fill(&rule.message, &[("relation", relation)])),
+                    ..mention.clone()
+                });
             }
         }
+        let head = verdict.head.clone();
         Outcome::Checked(Checked {
             record,
             head,
             findings,
         })
+    }
+
+    /// What the text rules find in `text`.
+    fn verdict(&self, path: &str, text: &str, has_text: bool) -> TextVerdict {
+        let source = SourceFile::new(path, text.to_string(), "UTF-8");
+        let findings = if has_text {
+            self.checker.check(&source)
+        } else {
+            Vec::new()
+        };
+        TextVerdict {
+            head: self.mask(head_of(text)),
+            findings: findings
+                .iter()
+                .map(|f| self.text_finding(&source, f, Arc::clone(&f.rule), None))
+                .collect(),
+            debt_mention: OnceLock::new(),
+        }
+    }
+
+    /// The first mention of debt details in `text`, whose text-rule
+    /// findings are `findings`.
+    fn debt_mention(
+        &self,
+        path: &str,
+        text: &str,
+        findings: &[AuditFinding],
+    ) -> Option<AuditFinding> {
+        if let Some(found) = findings
+            .iter()
+            .find(|f| f.rule.category == Category::ThirdPartyDisclosure)
+        {
+            return Some(found.clone());
+        }
+        let source = SourceFile::new(path, text.to_string(), "UTF-8");
+        let found = self.detector.check(&source).into_iter().next()?;
+        Some(self.text_finding(&source, &found, Arc::clone(&found.rule), None))
     }
 
     /// Masks personal numbers if asked to.

@@ -29,6 +29,7 @@ pub mod columns;
 pub mod config;
 pub mod frequency;
 pub mod html;
+pub mod memo;
 pub mod output;
 pub mod reader;
 pub mod record;
@@ -47,6 +48,7 @@ use self::check::{Checked, Outcome, RecordChecker};
 use self::columns::{ColumnNames, Field};
 use self::config::{AuditConfig, MetaRules, Profile, fill};
 use self::frequency::{DayCounter, key_of, phone_digits};
+use self::memo::TextMemo;
 use self::output::FindingLine;
 use self::reader::{AuditInput, Opened, RawRecord, open};
 use self::record::{FieldDecoder, RecordError};
@@ -163,6 +165,7 @@ impl Auditor {
             rules: &self.rules,
             profile: &options.profile,
             redact: options.redact,
+            memo: &TextMemo::default(),
         };
         for input in inputs {
             let file = summary.begin_file(&input.path, input.kind.name());

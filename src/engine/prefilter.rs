@@ -1,4 +1,4 @@
-//! One Aho-Corasick automaton over every literal of every rule.
+//! Aho-Corasick automata over every literal of every rule.
 //!
 //! Most lines of a call-note file contain no term at all: for them the scan
 //! here is the only work done. For the others it yields every occurrence of
@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::rules::{RuleSet, SetId, TermId, TermTable};
 
@@ -20,9 +20,21 @@ pub struct Occurrence {
     pub end: usize,
 }
 
-/// The automaton and what each pattern stands for.
+/// The automata and what each pattern stands for.
+///
+/// Spellings with an ASCII letter (pinyin and Latin abbreviations, most of
+/// the patterns) live in their own automaton, which is only run on lines
+/// with an ASCII letter; the Chinese spellings, a few thousand, fit in a
+/// DFA, the fastest kind to scan with.
 #[derive(Debug)]
 pub struct Prefilter {
+    han: Automaton,
+    latin: Automaton,
+}
+
+/// One automaton and what each of its patterns stands for.
+#[derive(Debug)]
+struct Automaton {
     automaton: AhoCorasick,
     /// Terms each pattern stands for (a spelling may stand for several).
     pattern_terms: Vec<Vec<TermId>>,
@@ -32,7 +44,7 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
-    /// Builds the automaton over all terms and variant spellings of `rules`.
+    /// Builds the automata over all terms and variant spellings of `rules`.
     pub fn new(rules: &RuleSet) -> Prefilter {
         let mut by_spelling: HashMap<&str, Vec<TermId>> = HashMap::new();
         let literals = rules
@@ -48,11 +60,45 @@ impl Prefilter {
                 terms.push(term);
             }
         }
-        let mut patterns: Vec<(&str, Vec<TermId>)> = by_spelling.into_iter().collect();
+        let (latin, han): (Vec<_>, Vec<_>) = by_spelling
+            .into_iter()
+            .partition(|(spelling, _)| has_latin(spelling));
+        Prefilter {
+            han: Automaton::new(han, AhoCorasickKind::DFA),
+            latin: Automaton::new(latin, AhoCorasickKind::ContiguousNFA),
+        }
+    }
+
+    /// Finds every term occurrence in `text` and notes the term sets they
+    /// belong to.
+    pub fn scan(&self, text: &str, terms: &TermTable, hits: &mut SetHits) {
+        hits.clear();
+        self.han.scan(text, terms, hits);
+        if has_latin(text) {
+            self.latin.scan(text, terms, hits);
+        }
+        hits.finish();
+    }
+}
+
+/// Whether `text` has an ASCII letter.
+fn has_latin(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+impl Automaton {
+    fn new(mut patterns: Vec<(&str, Vec<TermId>)>, kind: AhoCorasickKind) -> Automaton {
         patterns.sort_unstable();
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(patterns.iter().map(|(p, _)| p))
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(patterns.iter().map(|(p, _)| p))
+        };
+        // A DFA can be too big to build for large custom rule packs; the
+        // automatically chosen kind always builds.
+        let automaton = build(Some(kind))
+            .or_else(|_| build(None))
             .expect("term patterns are plain strings");
         let latin_edges = patterns
             .iter()
@@ -63,17 +109,15 @@ impl Prefilter {
             })
             .collect();
         let pattern_terms = patterns.into_iter().map(|(_, p)| p).collect();
-        Prefilter {
+        Automaton {
             automaton,
             pattern_terms,
             latin_edges,
         }
     }
 
-    /// Finds every term occurrence in `text` and notes the term sets they
-    /// belong to.
-    pub fn scan(&self, text: &str, terms: &TermTable, hits: &mut SetHits) {
-        hits.clear();
+    /// Adds the occurrences of this automaton's patterns in `text` to `hits`.
+    fn scan(&self, text: &str, terms: &TermTable, hits: &mut SetHits) {
         let bytes = text.as_bytes();
         for m in self.automaton.find_overlapping_iter(text) {
             let pattern = m.pattern().as_usize();
@@ -98,7 +142,6 @@ impl Prefilter {
                 }
             }
         }
-        hits.finish();
     }
 }
 
