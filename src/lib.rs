@@ -23,6 +23,7 @@ pub mod decode;
 pub mod engine;
 pub mod examples;
 pub mod finding;
+pub mod memo;
 pub mod normalize;
 pub mod report;
 pub mod rules;

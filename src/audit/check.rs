@@ -9,12 +9,12 @@ use std::sync::{Arc, OnceLock};
 
 use super::columns::Field;
 use super::config::{AuditConfig, MetaRules, Profile, fill};
-use super::memo::TextMemo;
 use super::reader::{RawRecord, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use crate::engine::Checker;
 use crate::finding::{Category, Finding, Position, RuleInfo};
+use crate::memo::TextMemo;
 use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
 use crate::source::SourceFile;
 

@@ -29,7 +29,6 @@ pub mod columns;
 pub mod config;
 pub mod frequency;
 pub mod html;
-pub mod memo;
 pub mod output;
 pub mod reader;
 pub mod record;
@@ -48,12 +47,12 @@ use self::check::{Checked, Outcome, RecordChecker};
 use self::columns::{ColumnNames, Field};
 use self::config::{AuditConfig, MetaRules, Profile, fill};
 use self::frequency::{DayCounter, key_of, phone_digits};
-use self::memo::TextMemo;
 use self::output::FindingLine;
 use self::reader::{AuditInput, Opened, RawRecord, open};
 use self::record::{FieldDecoder, RecordError};
 use self::summary::Summary;
 use crate::engine::Checker;
+use crate::memo::TextMemo;
 use crate::rules::{RuleSet, RuleSetBuilder};
 
 /// Most bytes of raw records in one chunk.

@@ -12,8 +12,8 @@
 //!   only their own line, and a section headed for third parties
 //!   ("第三方联系话术") covers the lines under it.
 
-use super::eval::{self, View};
-use crate::rules::{Addressee, ContextCues, Node};
+use super::verdict::CueMatches;
+use crate::rules::Addressee;
 use crate::segment::{LabelKind, Role, Utterance};
 
 /// Follows the addressee through one document.
@@ -38,20 +38,16 @@ impl AddresseeTracker {
     /// Updates the state with one line and returns the addressee for it.
     ///
     /// `in_third_party_section` is whether the line's section heading is
-    /// meant for third parties (`None` outside any section).
+    /// meant for third parties (`None` outside any section); `cues` are the
+    /// context cues the line matches.
     pub fn observe(
         &mut self,
         utterance: &Utterance,
         in_third_party_section: Option<bool>,
-        line: &View<'_>,
-        cues: &ContextCues,
+        cues: CueMatches,
     ) -> Addressee {
-        let matches =
-            |cue: &Option<Node>| cue.as_ref().is_some_and(|node| eval::matches(node, line));
         if !self.is_transcript {
-            return if in_third_party_section == Some(true)
-                || matches(&cues.agent_addresses_third_party)
-            {
+            return if in_third_party_section == Some(true) || cues.agent_addresses_third_party {
                 Addressee::ThirdParty
             } else {
                 Addressee::Unknown
@@ -67,11 +63,9 @@ impl AddresseeTracker {
                 if utterance.label.is_some() {
                     self.last_callee_label = utterance.label;
                 }
-                if utterance.label == Some(LabelKind::ThirdParty)
-                    || matches(&cues.callee_is_third_party)
-                {
+                if utterance.label == Some(LabelKind::ThirdParty) || cues.callee_is_third_party {
                     self.conversation = Some(Addressee::ThirdParty);
-                } else if matches(&cues.callee_is_debtor)
+                } else if cues.callee_is_debtor
                     || (utterance.label == Some(LabelKind::Debtor)
                         && (new_callee || self.conversation != Some(Addressee::ThirdParty)))
                 {
@@ -79,7 +73,7 @@ impl AddresseeTracker {
                 }
             }
             Role::Agent | Role::Unknown => {
-                if matches(&cues.agent_addresses_third_party) {
+                if cues.agent_addresses_third_party {
                     self.conversation = Some(Addressee::ThirdParty);
                 }
             }

@@ -8,18 +8,21 @@ mod context;
 mod eval;
 mod prefilter;
 mod tokens;
+mod verdict;
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
-pub use context::AddresseeTracker;
+use context::AddresseeTracker;
 pub use prefilter::Occurrence;
 
 use self::eval::{Line, Need, View, eval_into, matches};
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
+use self::verdict::{Fired, LineVerdict};
 use crate::finding::Finding;
-use crate::normalize::{NormText, normalize};
+use crate::memo::TextMemo;
+use crate::normalize::normalize;
 use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
 use crate::segment::{Utterance, segment};
 use crate::source::SourceFile;
@@ -35,6 +38,8 @@ pub struct Checker {
     some_rule_needs_nothing: bool,
     /// Which rules a line's hits can make worth checking.
     triggers: Triggers,
+    /// The verdicts of line texts seen before.
+    memo: TextMemo<LineVerdict>,
 }
 
 /// The word segmenter, shared by every checker of the process: loading
@@ -140,6 +145,7 @@ impl Checker {
             .collect();
         Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
+            memo: TextMemo::default(),
             triggers: Triggers::new(&needs, rules.terms.set_count()),
             rules,
             prefilter,
@@ -155,9 +161,7 @@ impl Checker {
     /// Every finding in `source`, in line order (document-level findings
     /// of `missing` rules come last).
     pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
-        let tokenizer = tokenizer();
         let utterances = segment(source, &self.rules.labels);
-        let mut hits = SetHits::default();
         let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
         let mut section_verdict: Option<(Range<usize>, bool)> = None;
         let mut satisfied = vec![false; self.rules.rules.len()];
@@ -168,15 +172,10 @@ impl Checker {
             .iter()
             .map(|rule| matches!(rule.matcher, Matcher::Missing { context: None, .. }))
             .collect();
-        let mut marks = Vec::new();
-        // Evidence of the rule being evaluated, reused across rules and lines.
-        let mut evidence = Vec::new();
         let mut findings = Vec::new();
         for utterance in &utterances {
-            let norm = normalize(&source.text[utterance.content.clone()]);
-            let line = self.prepare(norm.as_str(), &mut hits, tokenizer);
-            let line = Line::new(norm.as_str(), &hits, &self.rules.terms, tokenizer, line);
-            let whole = line.whole();
+            let text = &source.text[utterance.content.clone()];
+            let verdict = self.memo.get_or_make(text, || self.judge_line(text));
             let in_third_party_section =
                 utterance
                     .section
@@ -185,48 +184,22 @@ impl Checker {
                         Some((cached, verdict)) if cached == range => *verdict,
                         _ => {
                             let heading = &source.text[range.clone()];
-                            let verdict = self.is_third_party_section(heading, tokenizer);
+                            let verdict = self.is_third_party_section(heading);
                             section_verdict = Some((range.clone(), verdict));
                             verdict
                         }
                     });
-            let addressee = tracker.observe(
-                utterance,
-                in_third_party_section,
-                &whole,
-                &self.rules.context,
-            );
-            if hits.is_empty() && !self.some_rule_needs_nothing {
-                continue; // the common case: no term, nothing to evaluate
-            }
-            // Only rules anchored in a set of this line can match; they are
-            // visited in rule order, as findings are reported in that order.
-            self.triggers.mark(&hits, &mut marks);
-            for index in marked(&marks) {
+            let addressee = tracker.observe(utterance, in_third_party_section, verdict.cues);
+            let applies = |index: usize| {
                 let rule = &self.rules.rules[index];
-                if !rule.speaker.admits(utterance.role)
-                    || !rule.addressee.admits(addressee)
-                    || !self.needs[index].met_by(&hits)
-                {
-                    continue;
-                }
-                match &rule.matcher {
-                    Matcher::Line(when) => {
-                        let fired = line
-                            .views(rule.scope)
-                            .any(|view| fires(rule, when, &view, &mut evidence));
-                        if fired {
-                            let finding =
-                                self.finding(source, utterance, addressee, &norm, rule, &evidence);
-                            findings.push(finding);
-                        }
-                    }
-                    Matcher::Missing { node, context, .. } => {
-                        satisfied[index] = satisfied[index] || matches(node, &whole);
-                        relevant[index] =
-                            relevant[index] || context.as_ref().is_none_or(|c| matches(c, &whole));
-                    }
-                }
+                rule.speaker.admits(utterance.role) && rule.addressee.admits(addressee)
+            };
+            for fired in verdict.fired.iter().filter(|f| applies(f.rule)) {
+                findings.push(self.finding(source, utterance, addressee, fired));
+            }
+            for seen in verdict.missing.iter().filter(|m| applies(m.rule)) {
+                satisfied[seen.rule] |= seen.satisfied;
+                relevant[seen.rule] |= seen.relevant;
             }
         }
         findings.extend(self.missing_findings(source, &utterances, &satisfied, &relevant));
@@ -287,10 +260,11 @@ impl Checker {
     }
 
     /// Whether a script section heading is meant for calls to third parties.
-    fn is_third_party_section(&self, heading: &str, tokenizer: &Tokenizer) -> bool {
+    fn is_third_party_section(&self, heading: &str) -> bool {
         let Some(cue) = &self.rules.context.third_party_section else {
             return false;
         };
+        let tokenizer = tokenizer();
         let heading = normalize(heading);
         let mut hits = SetHits::default();
         let words = self.prepare(heading.as_str(), &mut hits, tokenizer);
@@ -298,36 +272,25 @@ impl Checker {
         matches(cue, &line.whole())
     }
 
-    /// A finding spanning the evidence, mapped back to the original text.
+    /// The finding of a rule that fired on `utterance`, mapped back to the
+    /// original text.
     fn finding(
         &self,
         source: &SourceFile,
         utterance: &Utterance,
         addressee: Addressee,
-        norm: &NormText,
-        rule: &Rule,
-        evidence: &[Occurrence],
+        fired: &Fired,
     ) -> Finding {
-        let start = evidence.iter().map(|o| o.start).min().unwrap_or(0);
-        let end = evidence
-            .iter()
-            .map(|o| o.end)
-            .max()
-            .unwrap_or(norm.as_str().len());
-        let original = norm.original_range(start..end);
         let base = utterance.content.start;
-        let span = base + original.start..base + original.end;
+        let span = base + fired.span.start..base + fired.span.end;
         Finding {
-            rule: rule.info.clone(),
+            rule: self.rules.rules[fired.rule].info.clone(),
             start: source.position(span.start),
             end: source.position(span.end),
             span,
             speaker: utterance.role,
             addressee,
-            matched: evidence
-                .iter()
-                .map(|o| norm.as_str()[o.start..o.end].to_string())
-                .collect(),
+            matched: fired.matched.clone(),
         }
     }
 }
@@ -450,6 +413,16 @@ examples.no_match = ["y"]
         let checker = checker_with("addressee = \"third_party\"\nwhen = { terms = [\"逾期\"] }");
         let text = "坐席：您的账单逾期了\n联系人：我是他同事\n坐席：他的账单逾期了\n客户：我是本人\n坐席：您的账单逾期了\n";
         assert_eq!(fired_lines(&checker, text), vec![3]);
+    }
+
+    #[test]
+    fn a_repeated_line_is_judged_by_who_says_it_and_to_whom() {
+        let checker = checker_with("addressee = \"third_party\"\nwhen = { terms = [\"逾期\"] }");
+        let text = "坐席：您的账单逾期了\n联系人：我是他同事\n坐席：您的账单逾期了\n客户：您的账单逾期了\n";
+        assert_eq!(fired_lines(&checker, text), vec![3]);
+        let checker = checker_with(r#"when = { terms = ["法院"] }"#);
+        let text = "客户：我是法院的\n坐席：我是法院的\n客户：我是法院的\n";
+        assert_eq!(fired_lines(&checker, text), vec![2]);
     }
 
     #[test]

@@ -1,14 +1,15 @@
-//! What the checks found in a note's text, remembered by the text.
+//! Results remembered by the text they were computed from.
 //!
-//! Call-note exports repeat themselves: dispositions ("关机。", "无人接听。")
-//! and scripted notes recur thousands of times a day, word for word. What
-//! the text rules find in a note depends on its text alone, so the result
-//! for a text seen before is taken from here instead of being computed
-//! again. Only short texts are remembered (long transcripts rarely recur),
-//! and each shard forgets everything when full, so memory stays bounded
-//! whatever the input.
+//! Call notes and transcripts repeat themselves: dispositions ("关机。",
+//! "无人接听。"), scripted notes and formulaic turns ("客户：是我。") recur
+//! thousands of times a day, word for word. What the rules find in a text
+//! depends on the text alone, so the result for a text seen before is taken
+//! from a [`TextMemo`] instead of being computed again. Only short texts
+//! are remembered (long ones rarely recur), and each shard forgets
+//! everything when full, so memory stays bounded whatever the input.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -21,10 +22,16 @@ const SHARD_CAPACITY: usize = 4096;
 /// Shards, so that worker threads rarely wait for each other.
 const SHARDS: usize = 16;
 
-/// A bounded map from note texts to what was found in them.
+/// A bounded map from texts to what was found in them; shared by threads.
 pub struct TextMemo<V> {
     shards: Vec<Mutex<HashMap<Box<str>, Arc<V>>>>,
     hasher: RandomState,
+}
+
+impl<V> fmt::Debug for TextMemo<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TextMemo").finish_non_exhaustive()
+    }
 }
 
 impl<V> Default for TextMemo<V> {

@@ -1,0 +1,131 @@
+//! What one line's text yields, whoever says it and to whom.
+//!
+//! Evaluating a rule on a line depends on the line's text alone; the
+//! speaker and the addressee only decide whether the rule applies. So the
+//! line is judged once for every rule its terms can trigger, and the
+//! verdict, kept in the checker's memo, serves every later line with the
+//! same text: [`Checker::check`](super::Checker::check) applies the
+//! speaker and addressee filters to it.
+
+use std::ops::Range;
+
+use super::eval::{Line, View, matches};
+use super::prefilter::{Occurrence, SetHits};
+use super::{Checker, fires, marked, tokenizer};
+use crate::normalize::normalize;
+use crate::rules::{ContextCues, Matcher, Node};
+
+/// What one line's text yields.
+#[derive(Debug, Default)]
+pub struct LineVerdict {
+    /// Which context cues the line matches.
+    pub cues: CueMatches,
+    /// The line rules that fire, in rule order.
+    pub fired: Vec<Fired>,
+    /// What the line means to the `missing` rules it can concern.
+    pub missing: Vec<MissingSeen>,
+}
+
+/// Which context cues (see [`ContextCues`]) a line matches.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CueMatches {
+    /// The callee's words show they are not the debtor.
+    pub callee_is_third_party: bool,
+    /// The callee's words show they are the debtor.
+    pub callee_is_debtor: bool,
+    /// The agent's words address a third party.
+    pub agent_addresses_third_party: bool,
+}
+
+/// A line rule that fires on a line.
+#[derive(Debug)]
+pub struct Fired {
+    /// The rule's index in the rule set.
+    pub rule: usize,
+    /// The evidence's extent, in bytes of the line's original text.
+    pub span: Range<usize>,
+    /// The normalized text of each piece of evidence.
+    pub matched: Vec<String>,
+}
+
+/// What a line means to a `missing` rule.
+#[derive(Debug)]
+pub struct MissingSeen {
+    /// The rule's index in the rule set.
+    pub rule: usize,
+    /// The line says what the rule looks for.
+    pub satisfied: bool,
+    /// The line makes the document one the rule is about.
+    pub relevant: bool,
+}
+
+impl Checker {
+    /// Judges the line whose original text is `text`.
+    pub(super) fn judge_line(&self, text: &str) -> LineVerdict {
+        let tokenizer = tokenizer();
+        let norm = normalize(text);
+        let mut hits = SetHits::default();
+        let words = self.prepare(norm.as_str(), &mut hits, tokenizer);
+        let line = Line::new(norm.as_str(), &hits, &self.rules.terms, tokenizer, words);
+        let whole = line.whole();
+        let mut verdict = LineVerdict {
+            cues: cue_matches(&self.rules.context, &whole),
+            ..LineVerdict::default()
+        };
+        if hits.is_empty() && !self.some_rule_needs_nothing {
+            return verdict; // the common case: no term, nothing to evaluate
+        }
+        // Only rules anchored in a set of this line can match; they are
+        // visited in rule order, as findings are reported in that order.
+        let mut marks = Vec::new();
+        self.triggers.mark(&hits, &mut marks);
+        let mut evidence: Vec<Occurrence> = Vec::new();
+        for index in marked(&marks) {
+            if !self.needs[index].met_by(&hits) {
+                continue;
+            }
+            let rule = &self.rules.rules[index];
+            match &rule.matcher {
+                Matcher::Line(when) => {
+                    let fired = line
+                        .views(rule.scope)
+                        .any(|view| fires(rule, when, &view, &mut evidence));
+                    if fired {
+                        let start = evidence.iter().map(|o| o.start).min().unwrap_or(0);
+                        let end = evidence
+                            .iter()
+                            .map(|o| o.end)
+                            .max()
+                            .unwrap_or(norm.as_str().len());
+                        verdict.fired.push(Fired {
+                            rule: index,
+                            span: norm.original_range(start..end),
+                            matched: evidence
+                                .iter()
+                                .map(|o| norm.as_str()[o.start..o.end].to_string())
+                                .collect(),
+                        });
+                    }
+                }
+                Matcher::Missing { node, context, .. } => {
+                    verdict.missing.push(MissingSeen {
+                        rule: index,
+                        satisfied: matches(node, &whole),
+                        relevant: context.as_ref().is_none_or(|c| matches(c, &whole)),
+                    });
+                }
+            }
+        }
+        verdict
+    }
+}
+
+/// The context cues `line` matches.
+fn cue_matches(cues: &ContextCues, line: &View<'_>) -> CueMatches {
+    let hit = |cue: &Option<Node>| cue.as_ref().is_some_and(|node| matches(node, line));
+    CueMatches {
+        callee_is_third_party: hit(&cues.callee_is_third_party),
+        callee_is_debtor: hit(&cues.callee_is_debtor),
+        agent_addresses_third_party: hit(&cues.agent_addresses_third_party),
+    }
+}
