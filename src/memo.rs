@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 const MAX_TEXT_BYTES: usize = 512;
 
 /// Texts remembered per shard before it is cleared.
-const SHARD_CAPACITY: usize = 4096;
+const SHARD_CAPACITY: usize = 1024;
 
 /// Shards, so that worker threads rarely wait for each other.
 const SHARDS: usize = 16;

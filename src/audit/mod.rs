@@ -56,7 +56,7 @@ use crate::memo::TextMemo;
 use crate::rules::{RuleSet, RuleSetBuilder};
 
 /// Most bytes of raw records in one chunk.
-pub const CHUNK_BYTES: usize = 8 << 20;
+pub const CHUNK_BYTES: usize = 2 << 20;
 
 /// How to run an audit.
 #[derive(Clone, Debug)]
