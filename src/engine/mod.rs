@@ -1,8 +1,10 @@
 //! The checking engine: from a decoded file to findings.
 //!
-//! For each line: normalize (keeping the offset map), scan with the
-//! prefilter, update who is being addressed, evaluate the rules whose terms
-//! occur, and map the evidence back to the original text.
+//! Each distinct line text is judged once (`verdict.rs`): normalize (keeping
+//! the offset map), scan with the prefilter, evaluate the rules whose terms
+//! occur and the context cues, and map the evidence back to the original
+//! text. For each line of a document, the remembered verdict of its text is
+//! then filtered by who speaks and who is being addressed.
 
 mod context;
 mod eval;
@@ -13,7 +15,7 @@ mod verdict;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use context::AddresseeTracker;
+use self::context::AddresseeTracker;
 pub use prefilter::Occurrence;
 
 use self::eval::{Line, Need, View, eval_into, matches};
