@@ -14,11 +14,13 @@
 //! rayon workers: raw record ─ decode, validate ─ text rules, quiet hours,
 //!                contact disclosure ─▶ outcome          (order kept by collect)
 //! this thread:   outcomes in input order ─ frequency rules ─ JSONL, summary
+//!                (while the workers check the next chunk)
 //! ```
 //!
 //! Memory is bounded by the chunk size (at most
-//! [`AuditOptions::chunk_records`] records or [`CHUNK_BYTES`], with two chunks
-//! queued, one being checked and one being filled), the frequency counters
+//! [`AuditOptions::chunk_records`] records or [`CHUNK_BYTES`]; one chunk
+//! being filled, one queued, one being checked, one checked and queued, one
+//! being written), the text memo (see [`memo`](crate::memo)), the frequency counters
 //! (see [`frequency`]) and the summary (see [`summary`]), whatever the input
 //! size. Nothing is lost: every record read is counted as checked, skipped
 //! or failed, and every failed record is handed to the [`Observer`] with its
@@ -99,6 +101,13 @@ pub struct Auditor {
 /// Raw records handed from the reader thread, with the bytes they took.
 struct Chunk {
     records: Vec<RawRecord>,
+    consumed: u64,
+}
+
+/// The outcomes of a chunk's records, in input order.
+struct CheckedChunk {
+    outcomes: Vec<(Arc<str>, u64, Outcome)>,
+    /// Bytes of input the chunk covered.
     consumed: u64,
 }
 
@@ -183,7 +192,7 @@ impl Auditor {
             summary.missing_columns(file, missing);
             let chunk_records = options.chunk_records.max(1);
             let (read_result, consumed) = std::thread::scope(|scope| {
-                let (tx, rx) = sync_channel::<Chunk>(2);
+                let (tx, rx) = sync_channel::<Chunk>(1);
                 let reader = scope.spawn(move || -> io::Result<()> {
                     let mut last = 0;
                     loop {
@@ -220,17 +229,32 @@ impl Auditor {
                         }
                     }
                 });
+                // The records of a chunk are checked in parallel while the
+                // outcomes of the previous chunk are written here, in order.
+                let (checked_tx, checked_rx) = sync_channel::<CheckedChunk>(1);
+                let (checker, shape, decoder) = (&checker, &shape, &decoder);
+                scope.spawn(move || {
+                    for chunk in rx {
+                        let outcomes = chunk
+                            .records
+                            .into_par_iter()
+                            .map(|raw| {
+                                let (path, row) = (Arc::clone(&raw.path), raw.row);
+                                (path, row, checker.check(raw, shape, decoder))
+                            })
+                            .collect();
+                        let batch = CheckedChunk {
+                            outcomes,
+                            consumed: chunk.consumed,
+                        };
+                        if checked_tx.send(batch).is_err() {
+                            return;
+                        }
+                    }
+                });
                 let mut consumed = 0;
-                for chunk in rx {
-                    let outcomes: Vec<(Arc<str>, u64, Outcome)> = chunk
-                        .records
-                        .into_par_iter()
-                        .map(|raw| {
-                            let (path, row) = (Arc::clone(&raw.path), raw.row);
-                            (path, row, checker.check(raw, &shape, &decoder))
-                        })
-                        .collect();
-                    for (path, row, outcome) in outcomes {
+                for chunk in checked_rx {
+                    for (path, row, outcome) in chunk.outcomes {
                         match outcome {
                             Outcome::Skipped => summary.skipped(file),
                             Outcome::Failed(error) => {
@@ -238,7 +262,7 @@ impl Auditor {
                                 summary.failed(file, &error);
                             }
                             Outcome::Checked(mut checked) => {
-                                self.frequency(&mut counters, &mut checked, &checker, &mut summary);
+                                self.frequency(&mut counters, &mut checked, checker, &mut summary);
                                 for finding in &checked.findings {
                                     FindingLine::new(&path, row, &checked.record, finding)
                                         .write(out)?;
