@@ -268,7 +268,7 @@ impl Checker {
         };
         let tokenizer = tokenizer();
         let heading = normalize(heading);
-        let mut hits = SetHits::default();
+        let mut hits = SetHits::new(self.rules.terms.set_count());
         let words = self.prepare(heading.as_str(), &mut hits, tokenizer);
         let line = Line::new(heading.as_str(), &hits, &self.rules.terms, tokenizer, words);
         matches(cue, &line.whole())

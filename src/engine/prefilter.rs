@@ -172,6 +172,14 @@ pub struct SetHits {
 }
 
 impl SetHits {
+    /// Room for the hits of `sets` term sets, allocated once.
+    pub fn new(sets: usize) -> SetHits {
+        SetHits {
+            present: vec![0; sets.div_ceil(64)],
+            ..SetHits::default()
+        }
+    }
+
     fn clear(&mut self) {
         for &set in &self.touched {
             self.present[set / 64] = 0;

@@ -64,7 +64,7 @@ impl Checker {
     pub(super) fn judge_line(&self, text: &str) -> LineVerdict {
         let tokenizer = tokenizer();
         let norm = normalize(text);
-        let mut hits = SetHits::default();
+        let mut hits = SetHits::new(self.rules.terms.set_count());
         let words = self.prepare(norm.as_str(), &mut hits, tokenizer);
         let line = Line::new(norm.as_str(), &hits, &self.rules.terms, tokenizer, words);
         let whole = line.whole();
