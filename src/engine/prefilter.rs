@@ -20,6 +20,10 @@ pub struct Occurrence {
     pub end: usize,
 }
 
+/// Most Chinese spellings scanned with a DFA (the built-in rules have
+/// about 6,500).
+const MAX_DFA_PATTERNS: usize = 16_000;
+
 /// The automata and what each pattern stands for.
 ///
 /// Spellings with an ASCII letter (pinyin and Latin abbreviations, most of
@@ -63,8 +67,15 @@ impl Prefilter {
         let (latin, han): (Vec<_>, Vec<_>) = by_spelling
             .into_iter()
             .partition(|(spelling, _)| has_latin(spelling));
+        // A DFA's memory grows with its patterns: the built-in rules need
+        // about 17 MB; a very large custom lexicon gets the compact NFA.
+        let han_kind = if han.len() <= MAX_DFA_PATTERNS {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
         Prefilter {
-            han: Automaton::new(han, AhoCorasickKind::DFA),
+            han: Automaton::new(han, han_kind),
             latin: Automaton::new(latin, AhoCorasickKind::ContiguousNFA),
         }
     }
