@@ -57,7 +57,7 @@ pub enum Outcome {
 /// A checked record.
 #[derive(Debug)]
 pub struct Checked {
-    /// The record, without its text (which only the checks needed).
+    /// The record.
     pub record: Record,
     /// The start of its text, masked, for metadata findings.
     pub head: String,
@@ -114,13 +114,13 @@ impl RecordChecker<'_> {
         };
         if matches!(shape, Shape::Transcript) {
             // A transcript file's record id is its path.
-            record.fields[Field::Id.index()] = path.to_string();
+            record.set(Field::Id, &path);
         }
-        let text = std::mem::take(&mut record.fields[Field::Text.index()]);
+        let text = record.get(Field::Text);
         let has_text = !text.trim().is_empty();
         let verdict = self
             .memo
-            .get_or_make(&text, || self.verdict(&path, &text, has_text));
+            .get_or_make(text, || self.verdict(&path, text, has_text));
         let mut findings = verdict.findings.clone();
 
         if let Some(time) = record.time
@@ -142,7 +142,7 @@ impl RecordChecker<'_> {
         if has_text && self.config.is_third_party(relation) {
             let mention = verdict
                 .debt_mention
-                .get_or_init(|| self.debt_mention(&path, &text, &verdict.findings));
+                .get_or_init(|| self.debt_mention(&path, text, &verdict.findings));
             if let Some(mention) = mention {
                 let rule = &self.rules.contact_disclosure;
                 findings.push(AuditFinding {

@@ -171,6 +171,44 @@ fn sniff(path: &Path) -> InputKind {
     }
 }
 
+/// Decodes the mapped fields of a CSV row.
+///
+/// A row in UTF-8 (the common case) becomes the record's string as it is;
+/// otherwise each mapped field is decoded on its own, so that an error names
+/// the field and a bad byte in an unmapped column does not matter.
+fn csv_record(
+    layout: &Layout,
+    row: CsvRecord,
+    decoder: &FieldDecoder,
+) -> Result<Record, (ErrorKind, String)> {
+    let CsvRecord { bytes, fields } = row;
+    let bytes = if decoder.encoding.is_none() {
+        match String::from_utf8(bytes) {
+            Ok(values) => {
+                let spans = Field::ALL.map(|field| {
+                    layout
+                        .get(field)
+                        .map_or(0..0, |column| fields[column].clone())
+                });
+                return Record::from_spans(values, spans).ok_or_else(|| {
+                    let message = "a field boundary splits a character".to_string();
+                    (ErrorKind::Undecodable, message)
+                });
+            }
+            Err(error) => error.into_bytes(),
+        }
+    } else {
+        bytes
+    };
+    let mut record = Record::default();
+    for field in Field::ALL {
+        if let Some(column) = layout.get(field) {
+            record.set(field, &decoder.text(field, &bytes[fields[column].clone()])?);
+        }
+    }
+    Ok(record)
+}
+
 /// One record as read, before decoding.
 #[derive(Debug)]
 pub struct RawRecord {
@@ -232,11 +270,7 @@ impl Shape {
             (_, RawBody::Blank) => return Ok(None),
             (_, RawBody::Malformed(kind, message)) => return Err((kind, message)),
             (Shape::Csv(layout), RawBody::Csv(row)) => {
-                for field in Field::ALL {
-                    if let Some(column) = layout.get(field) {
-                        record.fields[field.index()] = decoder.text(field, row.field(column))?;
-                    }
-                }
+                record = csv_record(layout, row, decoder)?;
             }
             (Shape::Jsonl(names), RawBody::Json(line)) => {
                 let object: serde_json::Map<String, Value> = serde_json::from_slice(&line)
@@ -257,11 +291,11 @@ impl Shape {
                             .map(|(_, v)| v)
                     });
                     has_text |= field == Field::Text && value.is_some();
-                    record.fields[field.index()] = match value {
-                        None | Some(Value::Null) => String::new(),
-                        Some(Value::String(s)) => s.clone(),
-                        Some(other) => other.to_string(),
-                    };
+                    match value {
+                        None | Some(Value::Null) => {}
+                        Some(Value::String(s)) => record.set(field, s),
+                        Some(other) => record.set(field, &other.to_string()),
+                    }
                 }
                 if !has_text {
                     let tried = names.of(Field::Text).join(", ");
@@ -273,7 +307,7 @@ impl Shape {
             }
             (Shape::Transcript, RawBody::Transcript(bytes)) => {
                 match decode(&bytes, decoder.encoding) {
-                    Ok(Decoded::Text { text, .. }) => record.fields[Field::Text.index()] = text,
+                    Ok(Decoded::Text { text, .. }) => record.set(Field::Text, &text),
                     Ok(Decoded::Binary) => return Ok(None),
                     Err(e) => return Err((ErrorKind::Undecodable, e.to_string())),
                 }
@@ -487,5 +521,63 @@ impl RecordStream {
                 Ok(Some(RawRecord { path, row: 1, body }))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::columns::FIELD_COUNT;
+
+    /// A row of three columns: id, text, and an unmapped one.
+    fn row(columns: [&[u8]; 3]) -> CsvRecord {
+        let mut record = CsvRecord::default();
+        for column in columns {
+            let start = record.bytes.len();
+            record.bytes.extend_from_slice(column);
+            record.fields.push(start..record.bytes.len());
+        }
+        record
+    }
+
+    fn layout() -> Layout {
+        let mut columns = [None; FIELD_COUNT];
+        columns[Field::Id.index()] = Some(0);
+        columns[Field::Text.index()] = Some(1);
+        Layout { columns }
+    }
+
+    const UTF8: FieldDecoder = FieldDecoder {
+        encoding: None,
+        utc_offset: None,
+    };
+
+    #[test]
+    fn a_utf8_row_becomes_the_record() {
+        let record = csv_record(&layout(), row([b"R1", "还款".as_bytes(), b"x"]), &UTF8).unwrap();
+        assert_eq!(record.get(Field::Id), "R1");
+        assert_eq!(record.get(Field::Text), "还款");
+        assert_eq!(record.get(Field::Agent), "");
+    }
+
+    #[test]
+    fn a_bad_byte_counts_only_in_a_mapped_column() {
+        let unmapped = csv_record(&layout(), row([b"R1", "还款".as_bytes(), b"\xff"]), &UTF8);
+        assert_eq!(unmapped.unwrap().get(Field::Text), "还款");
+        let (kind, message) =
+            csv_record(&layout(), row([b"R1", b"\xff", b"x"]), &UTF8).unwrap_err();
+        assert_eq!(kind, ErrorKind::Undecodable);
+        assert!(message.contains("`text`"), "{message}");
+    }
+
+    #[test]
+    fn other_encodings_are_decoded_field_by_field() {
+        let gb18030 = FieldDecoder {
+            encoding: Some(encoding_rs::GB18030),
+            utc_offset: None,
+        };
+        let (text, _, _) = encoding_rs::GB18030.encode("还款");
+        let record = csv_record(&layout(), row([b"R1", &text, b"x"]), &gb18030).unwrap();
+        assert_eq!(record.get(Field::Text), "还款");
     }
 }

@@ -5,6 +5,8 @@
 //! connected flag that is neither yes nor no makes the record *failed*, with
 //! its file and row, never silently repaired.
 
+use std::ops::Range;
+
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use encoding_rs::Encoding;
 use serde::Serialize;
@@ -12,10 +14,17 @@ use serde::Serialize;
 use super::columns::{FIELD_COUNT, Field};
 
 /// A decoded record.
+///
+/// The field values live back to back in one string, so that a record is
+/// one allocation (a CSV row in UTF-8 is not even copied: its unescaped
+/// bytes become the string).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {
-    /// Field values in [`Field::ALL`] order; empty when absent.
-    pub fields: [String; FIELD_COUNT],
+    /// The field values.
+    values: String,
+    /// Each field's range in `values`, in [`Field::ALL`] order; empty when
+    /// absent.
+    spans: [Range<usize>; FIELD_COUNT],
     /// The call start time, if the record has one.
     pub time: Option<CallTime>,
     /// Whether the call was connected, if known.
@@ -23,9 +32,29 @@ pub struct Record {
 }
 
 impl Record {
+    /// A record whose field values are the given ranges of `values`;
+    /// `None` if a range is not within `values` on character boundaries.
+    pub fn from_spans(values: String, spans: [Range<usize>; FIELD_COUNT]) -> Option<Record> {
+        spans
+            .iter()
+            .all(|span| values.get(span.clone()).is_some())
+            .then(|| Record {
+                values,
+                spans,
+                ..Record::default()
+            })
+    }
+
     /// The value of `field` (empty when absent).
     pub fn get(&self, field: Field) -> &str {
-        &self.fields[field.index()]
+        &self.values[self.spans[field.index()].clone()]
+    }
+
+    /// Sets the value of `field`.
+    pub fn set(&mut self, field: Field, value: &str) {
+        let start = self.values.len();
+        self.values.push_str(value);
+        self.spans[field.index()] = start..self.values.len();
     }
 }
 
