@@ -173,21 +173,22 @@ fn product(a: &[String], b: &[String]) -> Option<Vec<String>> {
 /// `set` as factors: only if no member is empty (every string contains the
 /// empty string, so such a set says nothing), and without the members that
 /// contain another member (a string containing "你滚" contains "滚").
-fn useful(set: Vec<String>) -> Option<Vec<String>> {
+fn useful(mut set: Vec<String>) -> Option<Vec<String>> {
     if set.is_empty() || set.iter().any(String::is_empty) {
         return None;
     }
-    let minimal = set
-        .iter()
-        .enumerate()
-        .filter(|&(i, s)| {
-            !set.iter().enumerate().any(|(j, other)| {
-                other.len() < s.len() && s.contains(other.as_str()) || (j < i && other == s)
-            })
-        })
-        .map(|(_, s)| s.clone())
-        .collect();
-    Some(minimal)
+    set.sort_unstable();
+    set.dedup();
+    let contains_another = |s: &String| {
+        set.iter()
+            .any(|other| other.len() < s.len() && s.contains(other.as_str()))
+    };
+    Some(
+        set.iter()
+            .filter(|s| !contains_another(s))
+            .cloned()
+            .collect(),
+    )
 }
 
 #[cfg(test)]
