@@ -59,16 +59,7 @@ fn factors_of(hir: &Hir) -> Option<Vec<String>> {
         HirKind::Capture(capture) => factors_of(&capture.sub),
         HirKind::Repetition(repetition) if repetition.min >= 1 => factors_of(&repetition.sub),
         HirKind::Repetition(_) => None,
-        HirKind::Alternation(branches) => {
-            let mut union = Vec::new();
-            for branch in branches {
-                union.extend(factors_of(branch)?);
-                if union.len() > MAX_LITERALS {
-                    return None;
-                }
-            }
-            Some(union)
-        }
+        HirKind::Alternation(branches) => union(branches, factors_of),
         HirKind::Concat(parts) => concat_factors(parts),
     }
 }
@@ -142,20 +133,24 @@ fn spellings(hir: &Hir) -> Option<Vec<String>> {
             (1, Some(1)) => spellings(&repetition.sub),
             _ => None,
         },
-        HirKind::Alternation(branches) => {
-            let mut union = Vec::new();
-            for branch in branches {
-                union.extend(spellings(branch)?);
-                if union.len() > MAX_LITERALS {
-                    return None;
-                }
-            }
-            Some(union)
-        }
+        HirKind::Alternation(branches) => union(branches, spellings),
         HirKind::Concat(parts) => parts.iter().try_fold(vec![String::new()], |before, part| {
             product(&before, &spellings(part)?)
         }),
     }
+}
+
+/// What `each` says of every branch, together, unless a branch yields
+/// nothing or there are too many.
+fn union(branches: &[Hir], each: fn(&Hir) -> Option<Vec<String>>) -> Option<Vec<String>> {
+    let mut all = Vec::new();
+    for branch in branches {
+        all.extend(each(branch)?);
+        if all.len() > MAX_LITERALS {
+            return None;
+        }
+    }
+    Some(all)
 }
 
 /// Every `a` followed by every `b`, unless there are too many.
