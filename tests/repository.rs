@@ -109,15 +109,20 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.status.success(), "git {args:?}: {status:?}");
 }
 
+/// Makes `root` a git repository whose one commit holds all its files.
+fn commit_everything(root: &Path) {
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+}
+
 #[test]
 fn changed_since_checks_only_changed_and_untracked_files() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::write(root.join("old.md"), "小心你家里人出事。\n").unwrap();
     std::fs::write(root.join("edited.md"), "您好。\n").unwrap();
-    git(root, &["init", "-q"]);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "base"]);
+    commit_everything(root);
     std::fs::write(root.join("edited.md"), "您好。\n这里是法院执行局。\n").unwrap();
     std::fs::write(root.join("new.md"), "小心孩子出事。\n").unwrap();
 
@@ -143,9 +148,7 @@ fn unused_per_file_ignores_are_reported_except_under_changed_since() {
     std::fs::write(root.join("hegui.toml"), config).unwrap();
     std::fs::write(root.join("clean.md"), "您好。\n").unwrap();
     std::fs::write(root.join("other.md"), "您好。\n").unwrap();
-    git(root, &["init", "-q"]);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "base"]);
+    commit_everything(root);
     std::fs::write(root.join("clean.md"), "您好，请按时还款。\n").unwrap();
 
     let check = |args: &[&str]| {

@@ -81,6 +81,16 @@ fn run(log: &Value) -> &Value {
     &log["runs"][0]
 }
 
+/// The ids of the rules the run describes, in order.
+fn rule_ids(run: &Value) -> Vec<&str> {
+    run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect()
+}
+
 /// Every result names its rule by id and by the index of that rule.
 fn assert_results_point_at_their_rules(log: &Value) {
     let run = run(log);
@@ -115,12 +125,7 @@ fn fixture_rules_findings_are_valid_sarif() {
     assert_eq!(run["tool"]["driver"]["name"], "hegui");
     assert_eq!(run["tool"]["driver"]["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(run["columnKind"], "unicodeCodePoints");
-    let ids: Vec<&str> = run["tool"]["driver"]["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids = rule_ids(run);
     assert_eq!(ids, ["FX-T001", "FX-M001"]);
     assert!(run["results"].as_array().unwrap().len() >= 3);
     assert_eq!(run["invocations"], json!([{ "executionSuccessful": true }]));
@@ -193,12 +198,7 @@ fn inputs_under_different_configurations_are_described_and_valid() {
     assert_valid(&log);
     assert_results_point_at_their_rules(&log);
     let run = run(&log);
-    let ids: Vec<&str> = run["tool"]["driver"]["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids = rule_ids(run);
     assert_eq!(ids, ["FX-M001", "FX-T001", "HG-S003"]);
     let primary_hash = run["tool"]["driver"]["properties"]["rulesHash"].clone();
     let results = run["results"].as_array().unwrap();
