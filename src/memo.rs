@@ -4,66 +4,128 @@
 //! "无人接听。"), scripted notes and formulaic turns ("客户：是我。") recur
 //! thousands of times a day, word for word. What the rules find in a text
 //! depends on the text alone, so the result for a text seen before is taken
-//! from a [`TextMemo`] instead of being computed again. Only short texts
-//! are remembered (long ones rarely recur), and each shard forgets
-//! everything when full, so memory stays bounded whatever the input.
+//! from a [`TextMemo`] instead of being computed again.
+//!
+//! Only short texts are remembered (long ones rarely recur). Memory stays
+//! bounded by two generations per shard: new texts go into the current
+//! one; when it is full, it becomes the previous one and the old previous
+//! one is forgotten. A text found in the previous generation moves back
+//! into the current one, so texts that keep recurring are never forgotten,
+//! while a text seen once is forgotten after two generations.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, PoisonError};
+
+use hashbrown::DefaultHashBuilder;
+use hashbrown::HashTable;
 
 /// Longest text remembered, in bytes.
 const MAX_TEXT_BYTES: usize = 512;
-
-/// Texts remembered per shard before it is cleared.
-const SHARD_CAPACITY: usize = 1024;
 
 /// Shards, so that worker threads rarely wait for each other.
 const SHARDS: usize = 16;
 
 /// A bounded map from texts to what was found in them; shared by threads.
 pub struct TextMemo<V> {
-    shards: Vec<Mutex<HashMap<Box<str>, Arc<V>>>>,
-    hasher: RandomState,
+    shards: Box<[Mutex<Shard<V>>]>,
+    /// Texts per generation of a shard.
+    generation_capacity: usize,
+    hasher: DefaultHashBuilder,
+}
+
+/// One shard: the current generation and the one before it.
+struct Shard<V> {
+    current: HashTable<Entry<V>>,
+    previous: HashTable<Entry<V>>,
+}
+
+/// A remembered text, its hash and its value.
+struct Entry<V> {
+    hash: u64,
+    text: Box<str>,
+    value: Arc<V>,
 }
 
 impl<V> fmt::Debug for TextMemo<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TextMemo").finish_non_exhaustive()
-    }
-}
-
-impl<V> Default for TextMemo<V> {
-    fn default() -> Self {
-        TextMemo {
-            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
-            hasher: RandomState::new(),
-        }
+        f.debug_struct("TextMemo")
+            .field("capacity", &self.capacity())
+            .finish_non_exhaustive()
     }
 }
 
 impl<V> TextMemo<V> {
+    /// A memo remembering at most about `capacity` texts.
+    pub fn with_capacity(capacity: usize) -> TextMemo<V> {
+        let generation_capacity = (capacity / SHARDS / 2).max(1);
+        TextMemo {
+            shards: (0..SHARDS)
+                .map(|_| {
+                    Mutex::new(Shard {
+                        current: HashTable::new(),
+                        previous: HashTable::new(),
+                    })
+                })
+                .collect(),
+            generation_capacity,
+            hasher: DefaultHashBuilder::default(),
+        }
+    }
+
+    /// The most texts remembered at once.
+    pub fn capacity(&self) -> usize {
+        self.generation_capacity * 2 * SHARDS
+    }
+
     /// The value for `text`: remembered, or made by `make` (and remembered
     /// when the text is short enough).
     pub fn get_or_make(&self, text: &str, make: impl FnOnce() -> V) -> Arc<V> {
         if text.len() > MAX_TEXT_BYTES {
             return Arc::new(make());
         }
-        let shard = &self.shards[self.hasher.hash_one(text) as usize % SHARDS];
+        let hash = self.hasher.hash_one(text);
+        // The high bits pick the shard; the table uses the low ones.
+        let shard = &self.shards[(hash >> 60) as usize % SHARDS];
         let lock = || shard.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(value) = lock().get(text) {
-            return Arc::clone(value);
+        let same = |entry: &Entry<V>| entry.hash == hash && *entry.text == *text;
+        {
+            let mut shard = lock();
+            if let Some(entry) = shard.current.find(hash, same) {
+                return Arc::clone(&entry.value);
+            }
+            if let Ok(found) = shard.previous.find_entry(hash, same) {
+                let (entry, _) = found.remove();
+                let value = Arc::clone(&entry.value);
+                self.insert(&mut shard, entry);
+                return value;
+            }
         }
         // Made without holding the lock: two threads may both make the value
         // of a new text, which is harmless, rather than wait for each other.
         let value = Arc::new(make());
-        let mut map = lock();
-        if map.len() >= SHARD_CAPACITY {
-            map.clear();
+        let entry = Entry {
+            hash,
+            text: text.into(),
+            value: Arc::clone(&value),
+        };
+        let mut shard = lock();
+        if shard.current.find(hash, same).is_none() {
+            self.insert(&mut shard, entry);
         }
-        map.insert(text.into(), Arc::clone(&value));
         value
+    }
+
+    /// Adds `entry` to the current generation, starting a new one if full.
+    fn insert(&self, shard: &mut Shard<V>, entry: Entry<V>) {
+        if shard.current.len() >= self.generation_capacity {
+            let full = std::mem::replace(
+                &mut shard.current,
+                HashTable::with_capacity(self.generation_capacity),
+            );
+            shard.previous = full;
+        }
+        shard.current.insert_unique(entry.hash, entry, |e| e.hash);
     }
 }
 
@@ -71,9 +133,19 @@ impl<V> TextMemo<V> {
 mod tests {
     use super::*;
 
+    fn remembered<V>(memo: &TextMemo<V>) -> usize {
+        memo.shards
+            .iter()
+            .map(|s| {
+                let s = s.lock().unwrap();
+                s.current.len() + s.previous.len()
+            })
+            .sum()
+    }
+
     #[test]
     fn a_text_seen_before_is_not_checked_again() {
-        let memo = TextMemo::default();
+        let memo = TextMemo::with_capacity(64);
         let mut made = 0;
         for text in ["关机。", "无人接听。", "关机。"] {
             memo.get_or_make(text, || {
@@ -86,7 +158,7 @@ mod tests {
 
     #[test]
     fn long_texts_are_never_remembered() {
-        let memo = TextMemo::default();
+        let memo = TextMemo::with_capacity(64);
         let long = "很长的转写。".repeat(100);
         let mut made = 0;
         for _ in 0..2 {
@@ -97,11 +169,21 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded() {
-        let memo = TextMemo::default();
-        for i in 0..SHARDS * SHARD_CAPACITY * 3 {
+        let memo = TextMemo::with_capacity(SHARDS * 64);
+        for i in 0..memo.capacity() * 3 {
             memo.get_or_make(&i.to_string(), || i);
         }
-        let kept: usize = memo.shards.iter().map(|s| s.lock().unwrap().len()).sum();
-        assert!(kept <= SHARDS * SHARD_CAPACITY);
+        assert!(remembered(&memo) <= memo.capacity());
+    }
+
+    #[test]
+    fn a_recurring_text_survives_a_flood_of_new_ones() {
+        let memo = TextMemo::with_capacity(SHARDS * 8);
+        let mut made = 0;
+        for i in 0..memo.capacity() * 10 {
+            memo.get_or_make("关机。", || made += 1);
+            memo.get_or_make(&i.to_string(), || ());
+        }
+        assert_eq!(made, 1, "the recurring text was made again");
     }
 }

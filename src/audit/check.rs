@@ -59,23 +59,31 @@ pub enum Outcome {
 pub struct Checked {
     /// The record.
     pub record: Record,
-    /// The start of its text, masked, for metadata findings.
-    pub head: String,
-    /// Findings of the text rules, quiet hours and contact disclosure.
-    pub findings: Vec<AuditFinding>,
+    /// What the text rules find in its text (shared by every record with
+    /// the same text).
+    pub verdict: Arc<TextVerdict>,
+    /// Findings of the metadata rules: quiet hours and contact disclosure
+    /// here, the frequency rules later, in input order.
+    pub metadata: Vec<AuditFinding>,
+}
+
+impl Checked {
+    /// Every finding of the record: the text rules' first, then the
+    /// metadata rules'.
+    pub fn findings(&self) -> impl Iterator<Item = &AuditFinding> {
+        self.verdict.findings.iter().chain(&self.metadata)
+    }
 }
 
 /// What the checks find in one note text, whichever record it is in.
 #[derive(Debug, Default)]
 pub struct TextVerdict {
-    /// The start of the text, masked.
-    head: String,
     /// Findings of the text rules.
-    findings: Vec<AuditFinding>,
+    findings: Box<[AuditFinding]>,
     /// The first mention of debt details, found on first need (calls to
     /// contacts): the text rules' first disclosure finding, or else the
     /// debt-mention detector's.
-    debt_mention: OnceLock<Option<AuditFinding>>,
+    debt_mention: OnceLock<Option<Box<AuditFinding>>>,
 }
 
 /// What checking a record needs, shared by all worker threads.
@@ -121,7 +129,7 @@ impl RecordChecker<'_> {
         let verdict = self
             .memo
             .get_or_make(text, || self.verdict(&path, text, has_text));
-        let mut findings = verdict.findings.clone();
+        let mut metadata = Vec::new();
 
         if let Some(time) = record.time
             && self.profile.quiet_hours.contains(time.minute)
@@ -135,28 +143,28 @@ impl RecordChecker<'_> {
                     ("end", &quiet.end.to_string()),
                 ],
             );
-            findings.push(self.head_finding(&verdict.head, &self.rules.quiet_hours, message));
+            metadata.push(self.head_finding(text, &self.rules.quiet_hours, message));
         }
 
         let relation = record.get(Field::Relation).trim();
         if has_text && self.config.is_third_party(relation) {
-            let mention = verdict
-                .debt_mention
-                .get_or_init(|| self.debt_mention(&path, text, &verdict.findings));
+            let mention = verdict.debt_mention.get_or_init(|| {
+                self.debt_mention(&path, text, &verdict.findings)
+                    .map(Box::new)
+            });
             if let Some(mention) = mention {
                 let rule = &self.rules.contact_disclosure;
-                findings.push(AuditFinding {
+                metadata.push(AuditFinding {
                     rule: Arc::clone(rule),
                     message: Some(fill(&rule.message, &[("relation", relation)])),
-                    ..mention.clone()
+                    ..(**mention).clone()
                 });
             }
         }
-        let head = verdict.head.clone();
         Outcome::Checked(Checked {
             record,
-            head,
-            findings,
+            verdict,
+            metadata,
         })
     }
 
@@ -169,7 +177,6 @@ impl RecordChecker<'_> {
             Vec::new()
         };
         TextVerdict {
-            head: self.mask(head_of(text)),
             findings: findings
                 .iter()
                 .map(|f| self.text_finding(&source, f, Arc::clone(&f.rule), None))
@@ -232,13 +239,14 @@ impl RecordChecker<'_> {
         }
     }
 
-    /// A metadata finding, shown with the start of the note.
-    pub fn head_finding(&self, head: &str, rule: &Arc<RuleInfo>, message: String) -> AuditFinding {
+    /// A metadata finding on a record whose note is `text`, shown with the
+    /// start of the note.
+    pub fn head_finding(&self, text: &str, rule: &Arc<RuleInfo>, message: String) -> AuditFinding {
         AuditFinding {
             rule: Arc::clone(rule),
             message: Some(self.mask(message)),
             position: None,
-            excerpt: head.to_string(),
+            excerpt: self.mask(head_of(text)),
             highlight: None,
         }
     }

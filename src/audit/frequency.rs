@@ -19,8 +19,11 @@
 //! limit (the 4th connected call, the 7th unanswered attempt), once per
 //! debtor or number and day.
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
+
+use foldhash::quality::FixedState;
+use hashbrown::HashMap;
 
 /// Days of counters kept: the newest date and the day before it.
 pub const WINDOW_DAYS: i32 = 2;
@@ -66,9 +69,7 @@ impl DayCounter {
 
 /// The key of an id or number: a fixed-seed 64-bit hash.
 pub fn key_of(text: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
+    FixedState::default().hash_one(text)
 }
 
 /// The digits of a phone number, without a leading `86` country code on a

@@ -60,6 +60,9 @@ use crate::rules::{RuleSet, RuleSetBuilder};
 /// Most bytes of raw records in one chunk.
 pub const CHUNK_BYTES: usize = 2 << 20;
 
+/// Note texts whose verdicts an audit remembers.
+const NOTE_MEMO_CAPACITY: usize = 1 << 17;
+
 /// How to run an audit.
 #[derive(Clone, Debug)]
 pub struct AuditOptions {
@@ -173,7 +176,7 @@ impl Auditor {
             rules: &self.rules,
             profile: &options.profile,
             redact: options.redact,
-            memo: &TextMemo::default(),
+            memo: &TextMemo::with_capacity(NOTE_MEMO_CAPACITY),
         };
         for input in inputs {
             let file = summary.begin_file(&input.path, input.kind.name());
@@ -263,11 +266,11 @@ impl Auditor {
                             }
                             Outcome::Checked(mut checked) => {
                                 self.frequency(&mut counters, &mut checked, checker, &mut summary);
-                                for finding in &checked.findings {
+                                for finding in checked.findings() {
                                     FindingLine::new(&path, row, &checked.record, finding)
                                         .write(out)?;
                                 }
-                                summary.checked(file, row, &checked.record, &checked.findings);
+                                summary.checked(file, row, &checked.record, checked.findings());
                             }
                         }
                     }
@@ -344,8 +347,8 @@ impl Auditor {
                         ("phone", phone),
                     ],
                 );
-                let finding = checker.head_finding(&checked.head, rule, message);
-                checked.findings.push(finding);
+                let finding = checker.head_finding(record.get(Field::Text), rule, message);
+                checked.metadata.push(finding);
             }
             Some(_) => {}
         }

@@ -183,7 +183,9 @@ fn csv_record(
 ) -> Result<Record, (ErrorKind, String)> {
     let CsvRecord { bytes, fields } = row;
     let bytes = if decoder.encoding.is_none() {
-        match String::from_utf8(bytes) {
+        // simdutf8 validates Chinese text several times faster than std;
+        // the copy that follows costs less than the difference.
+        match simdutf8::basic::from_utf8(&bytes).map(str::to_owned) {
             Ok(values) => {
                 let spans = Field::ALL.map(|field| {
                     layout
@@ -195,7 +197,7 @@ fn csv_record(
                     (ErrorKind::Undecodable, message)
                 });
             }
-            Err(error) => error.into_bytes(),
+            Err(_) => bytes,
         }
     } else {
         bytes

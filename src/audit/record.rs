@@ -198,6 +198,9 @@ fn first_bad_byte(encoding: &'static Encoding, bytes: &[u8]) -> usize {
 /// offset and a profile offset, the time is converted to the profile's
 /// offset; otherwise it is taken as written.
 pub fn parse_timestamp(text: &str, target_offset: Option<i32>) -> Option<NaiveDateTime> {
+    if let Some(plain) = parse_plain(text) {
+        return Some(plain);
+    }
     let split = text.find([' ', 'T'])?;
     let (date, rest) = (&text[..split], text[split + 1..].trim_start());
     let date = parse_date(date)?;
@@ -222,6 +225,26 @@ pub fn parse_timestamp(text: &str, target_offset: Option<i32>) -> Option<NaiveDa
             }
         }
     }
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, the form nearly every export writes, read by
+/// position; `None` for anything else (the general parser decides).
+fn parse_plain(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    if b.len() != 19 || [b[4], b[7], b[10], b[13], b[16]] != *b"-- ::" {
+        return None;
+    }
+    let number = |digits: Range<usize>| {
+        b[digits].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?.and_hms_opt(
+        number(11..13)?,
+        number(14..16)?,
+        number(17..19)?,
+    )
 }
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -308,6 +331,29 @@ mod tests {
             utc_offset: None,
         };
         assert_eq!(decoder.time("  "), Ok(None));
+    }
+
+    #[test]
+    fn the_plain_form_reads_as_the_general_parser_reads_it() {
+        let general = |text: &str| {
+            let (date, clock) = text.split_once(' ')?;
+            Some(parse_date(date)?.and_time(parse_clock(clock)?))
+        };
+        for text in [
+            "2026-11-21 23:15:00",
+            "2024-02-29 00:00:59",
+            "2026-02-29 10:00:00",
+            "2026-13-01 10:00:00",
+            "2026-11-21 24:00:00",
+            "2026-11-21 23:60:00",
+            "2026-11-21 23:15:61",
+            "2026-1a-21 23:15:00",
+            "0000-01-01 00:00:00",
+        ] {
+            assert_eq!(parse_plain(text), general(text), "{text}");
+        }
+        assert_eq!(parse_plain("2026/11/21 23:15:00"), None);
+        assert_eq!(parse_plain("2026-11-21T23:15:00"), None);
     }
 
     #[test]

@@ -322,29 +322,38 @@ impl Summary {
     }
 
     /// Counts a checked record and its findings.
-    pub fn checked(&mut self, file: usize, row: u64, record: &Record, findings: &[AuditFinding]) {
+    pub fn checked<'a>(
+        &mut self,
+        file: usize,
+        row: u64,
+        record: &Record,
+        findings: impl Iterator<Item = &'a AuditFinding>,
+    ) {
         let account = &mut self.files[file];
         account.read += 1;
         account.checked += 1;
-        account.findings += findings.len() as u64;
         let hour = record.time.map(|t| t.hour());
         match hour {
             Some(h) => self.calls_by_hour[h] += 1,
             None => self.calls_without_time += 1,
         }
         for finding in findings {
+            self.files[file].findings += 1;
             let rule = &finding.rule;
             *self.by_category.entry(rule.category.as_str()).or_default() += 1;
-            self.rules
-                .entry(rule.id.clone())
-                .or_insert_with(|| RuleCount {
-                    rule: rule.id.clone(),
-                    title: rule.title.clone(),
-                    category: rule.category.as_str(),
-                    severity: rule.severity.as_str(),
-                    findings: 0,
-                })
-                .findings += 1;
+            match self.rules.get_mut(&rule.id) {
+                Some(count) => count.findings += 1,
+                None => {
+                    let count = RuleCount {
+                        rule: rule.id.clone(),
+                        title: rule.title.clone(),
+                        category: rule.category.as_str(),
+                        severity: rule.severity.as_str(),
+                        findings: 1,
+                    };
+                    self.rules.insert(rule.id.clone(), count);
+                }
+            }
             let agent = record.get(Field::Agent).trim();
             if !agent.is_empty() {
                 match self.agents.get_mut(agent) {

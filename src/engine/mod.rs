@@ -44,6 +44,9 @@ pub struct Checker {
     memo: TextMemo<LineVerdict>,
 }
 
+/// Line texts whose verdicts a checker remembers.
+const LINE_MEMO_CAPACITY: usize = 1 << 17;
+
 /// The word segmenter, shared by every checker of the process: loading
 /// jieba's dictionary is most of startup and of the memory it keeps, and an
 /// audit has two checkers (the text rules and the debt-mention detector).
@@ -147,7 +150,7 @@ impl Checker {
             .collect();
         Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
-            memo: TextMemo::default(),
+            memo: TextMemo::with_capacity(LINE_MEMO_CAPACITY),
             triggers: Triggers::new(&needs, rules.terms.set_count()),
             rules,
             prefilter,
@@ -292,7 +295,7 @@ impl Checker {
             span,
             speaker: utterance.role,
             addressee,
-            matched: fired.matched.clone(),
+            matched: fired.matched.to_vec(),
         }
     }
 }

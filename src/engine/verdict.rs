@@ -21,9 +21,10 @@ pub struct LineVerdict {
     /// Which context cues the line matches.
     pub cues: CueMatches,
     /// The line rules that fire, in rule order.
-    pub fired: Vec<Fired>,
-    /// What the line means to the `missing` rules it can concern.
-    pub missing: Vec<MissingSeen>,
+    pub fired: Box<[Fired]>,
+    /// What the line means to the `missing` rules it concerns (those it
+    /// satisfies or makes relevant).
+    pub missing: Box<[MissingSeen]>,
 }
 
 /// Which context cues (see [`ContextCues`]) a line matches.
@@ -45,7 +46,7 @@ pub struct Fired {
     /// The evidence's extent, in bytes of the line's original text.
     pub span: Range<usize>,
     /// The normalized text of each piece of evidence.
-    pub matched: Vec<String>,
+    pub matched: Box<[String]>,
 }
 
 /// What a line means to a `missing` rule.
@@ -68,13 +69,15 @@ impl Checker {
         let words = self.prepare(norm.as_str(), &mut hits, tokenizer);
         let line = Line::new(norm.as_str(), &hits, &self.rules.terms, tokenizer, words);
         let whole = line.whole();
-        let mut verdict = LineVerdict {
-            cues: cue_matches(&self.rules.context, &whole),
-            ..LineVerdict::default()
-        };
+        let cues = cue_matches(&self.rules.context, &whole);
         if hits.is_empty() && !self.some_rule_needs_nothing {
-            return verdict; // the common case: no term, nothing to evaluate
+            // The common case: no term, nothing to evaluate.
+            return LineVerdict {
+                cues,
+                ..LineVerdict::default()
+            };
         }
+        let (mut fired, mut missing) = (Vec::new(), Vec::new());
         // Only rules anchored in a set of this line can match; they are
         // visited in rule order, as findings are reported in that order.
         let mut marks = Vec::new();
@@ -87,17 +90,17 @@ impl Checker {
             let rule = &self.rules.rules[index];
             match &rule.matcher {
                 Matcher::Line(when) => {
-                    let fired = line
+                    let fires_here = line
                         .views(rule.scope)
                         .any(|view| fires(rule, when, &view, &mut evidence));
-                    if fired {
+                    if fires_here {
                         let start = evidence.iter().map(|o| o.start).min().unwrap_or(0);
                         let end = evidence
                             .iter()
                             .map(|o| o.end)
                             .max()
                             .unwrap_or(norm.as_str().len());
-                        verdict.fired.push(Fired {
+                        fired.push(Fired {
                             rule: index,
                             span: norm.original_range(start..end),
                             matched: evidence
@@ -108,15 +111,24 @@ impl Checker {
                     }
                 }
                 Matcher::Missing { node, context, .. } => {
-                    verdict.missing.push(MissingSeen {
+                    let seen = MissingSeen {
                         rule: index,
                         satisfied: matches(node, &whole),
                         relevant: context.as_ref().is_none_or(|c| matches(c, &whole)),
-                    });
+                    };
+                    // A line that neither says it nor makes it relevant
+                    // means nothing to the rule (and costs no memory).
+                    if seen.satisfied || seen.relevant {
+                        missing.push(seen);
+                    }
                 }
             }
         }
-        verdict
+        LineVerdict {
+            cues,
+            fired: fired.into_boxed_slice(),
+            missing: missing.into_boxed_slice(),
+        }
     }
 }
 
