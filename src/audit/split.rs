@@ -101,6 +101,30 @@ impl<R: BufRead> LineReader<R> {
         Ok(Some((self.line, line)))
     }
 
+    /// Parses the next line where it lies in the read buffer, without
+    /// copying it, when it lies there whole (nearly always). `Ok(None)` when
+    /// it does not (a line given back, one running past the buffer, the
+    /// last line without a terminator, the end): nothing is consumed then,
+    /// and [`next_line`](Self::next_line) reads it.
+    fn parse_in_buffer<T>(
+        &mut self,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> io::Result<Option<(u64, T)>> {
+        if !self.pushed_back.is_empty() {
+            return Ok(None);
+        }
+        let available = self.reader.fill_buf()?;
+        let take = match memchr::memchr(b'\n', available) {
+            Some(i) if i < MAX_RECORD_BYTES => i + 1,
+            _ => return Ok(None),
+        };
+        let parsed = parse(&available[..take]);
+        self.reader.consume(take);
+        self.consumed += take as u64;
+        self.line += 1;
+        Ok(Some((self.line, parsed)))
+    }
+
     /// Gives lines back, to be read again before any new line.
     fn push_back(&mut self, lines: impl IntoIterator<Item = (u64, Vec<u8>)>) {
         for (i, line) in lines.into_iter().enumerate() {
@@ -143,6 +167,8 @@ pub enum Split {
 pub struct CsvSplitter<R> {
     lines: LineReader<R>,
     delimiter: u8,
+    /// Fields of the last record: room reserved for the next one's.
+    last_width: usize,
 }
 
 impl<R: BufRead> CsvSplitter<R> {
@@ -151,6 +177,7 @@ impl<R: BufRead> CsvSplitter<R> {
         CsvSplitter {
             lines: LineReader::new(reader),
             delimiter,
+            last_width: 0,
         }
     }
 
@@ -161,15 +188,22 @@ impl<R: BufRead> CsvSplitter<R> {
 
     /// The next record and the 1-based line it starts on.
     pub fn next_record(&mut self) -> io::Result<Option<(u64, Split)>> {
-        let Some((row, first)) = self.lines.next_line()? else {
-            return Ok(None);
+        let mut parser = FieldParser::new(self.delimiter, self.last_width);
+        let first = self
+            .lines
+            .parse_in_buffer(|line| (line.len(), parser.feed(line)))?;
+        let (row, mut size, mut state) = match first {
+            Some((row, (size, state))) => (row, size, state),
+            None => {
+                let Some((row, first)) = self.lines.next_line()? else {
+                    return Ok(None);
+                };
+                let Line::Bytes(first) = first else {
+                    return Ok(Some((row, Split::Malformed(too_long()))));
+                };
+                (row, first.len(), parser.feed(&first))
+            }
         };
-        let Line::Bytes(first) = first else {
-            return Ok(Some((row, Split::Malformed(too_long()))));
-        };
-        let mut parser = FieldParser::new(self.delimiter);
-        let mut size = first.len();
-        let mut state = parser.feed(&first);
         // Lines read past `first` while inside a quoted field, kept so that
         // they can be re-read if the quote turns out to be unterminated.
         let mut continuation: Vec<(u64, Vec<u8>)> = Vec::new();
@@ -197,7 +231,11 @@ impl<R: BufRead> CsvSplitter<R> {
         Ok(Some((
             row,
             match state {
-                State::Done => Split::Record(parser.finish()),
+                State::Done => {
+                    let record = parser.finish();
+                    self.last_width = record.fields.len();
+                    Split::Record(record)
+                }
                 State::Bad(message) => Split::Malformed(message),
                 State::InQuotes => unreachable!("loop ends only outside quotes"),
             },
@@ -244,10 +282,13 @@ enum AfterQuote {
 }
 
 impl FieldParser {
-    fn new(delimiter: u8) -> FieldParser {
+    fn new(delimiter: u8, width: usize) -> FieldParser {
         FieldParser {
             delimiter,
-            record: CsvRecord::default(),
+            record: CsvRecord {
+                bytes: Vec::new(),
+                fields: Vec::with_capacity(width),
+            },
             field_start: 0,
             in_quotes: false,
         }
@@ -265,6 +306,8 @@ impl FieldParser {
 
     /// Consumes one physical line (with its terminator, if any).
     fn feed(&mut self, line: &[u8]) -> State {
+        // The fields' bytes are at most the line's: one allocation.
+        self.record.bytes.reserve(line.len());
         let mut i = 0;
         let mut resume_quoted = self.in_quotes;
         loop {
@@ -420,6 +463,26 @@ mod tests {
         assert!(rows[1].1.as_ref().unwrap_err().contains("never closed"));
         assert_eq!(rows[2], (3, ok(&["2", "fine"])));
         assert_eq!(rows[3], (4, ok(&["3", "also fine"])));
+    }
+
+    #[test]
+    fn records_are_the_same_whatever_the_read_buffer_size() {
+        let input = "h,t\n1,\"two\nlines\"\n2,\"a \"\"q\"\"\"\nbad\"q,x\n3,\"open\n4,last";
+        let read = |capacity: usize| {
+            let reader = io::BufReader::with_capacity(capacity, input.as_bytes());
+            let mut splitter = CsvSplitter::new(reader, b',');
+            let mut rows = Vec::new();
+            while let Some(row) = splitter.next_record().unwrap() {
+                rows.push(row);
+            }
+            (rows, splitter.consumed())
+        };
+        let whole = read(1 << 16);
+        assert_eq!(whole.0.len(), 6, "{:?}", whole.0);
+        assert_eq!(whole.1, input.len() as u64);
+        for capacity in [1, 2, 3, 5, 8, 13] {
+            assert_eq!(read(capacity), whole, "buffer of {capacity} bytes");
+        }
     }
 
     #[test]
