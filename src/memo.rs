@@ -7,11 +7,12 @@
 //! from a [`TextMemo`] instead of being computed again.
 //!
 //! Only short texts are remembered (long ones rarely recur). Memory stays
-//! bounded by two generations per shard: new texts go into the current
-//! one; when it is full, it becomes the previous one and the old previous
-//! one is forgotten. A text found in the previous generation moves back
-//! into the current one, so texts that keep recurring are never forgotten,
-//! while a text seen once is forgotten after two generations.
+//! within a byte budget, split over two generations per shard: new texts go
+//! into the current one; when it is full, it becomes the previous one and
+//! the old previous one is forgotten. A text found in the previous
+//! generation moves back into the current one, so texts that keep recurring
+//! are never forgotten, while a text seen once is forgotten after two
+//! generations.
 
 use std::fmt;
 use std::hash::BuildHasher;
@@ -26,17 +27,23 @@ const MAX_TEXT_BYTES: usize = 512;
 /// Shards, so that worker threads rarely wait for each other.
 const SHARDS: usize = 16;
 
+/// Bytes an entry is counted for besides its text: the entry, its share of
+/// the table, the value and the allocator's rounding.
+const ENTRY_OVERHEAD: usize = 96;
+
 /// A bounded map from texts to what was found in them; shared by threads.
 pub struct TextMemo<V> {
     shards: Box<[Mutex<Shard<V>>]>,
-    /// Texts per generation of a shard.
-    generation_capacity: usize,
+    /// Bytes per generation of a shard.
+    generation_budget: usize,
     hasher: DefaultHashBuilder,
 }
 
 /// One shard: the current generation and the one before it.
 struct Shard<V> {
     current: HashTable<Entry<V>>,
+    /// Bytes counted for the entries of `current`.
+    current_bytes: usize,
     previous: HashTable<Entry<V>>,
 }
 
@@ -50,32 +57,40 @@ struct Entry<V> {
 impl<V> fmt::Debug for TextMemo<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TextMemo")
-            .field("capacity", &self.capacity())
+            .field("budget", &self.budget())
             .finish_non_exhaustive()
     }
 }
 
+impl<V> Entry<V> {
+    /// The bytes this entry is counted for.
+    fn cost(&self) -> usize {
+        self.text.len() + ENTRY_OVERHEAD
+    }
+}
+
 impl<V> TextMemo<V> {
-    /// A memo remembering at most about `capacity` texts.
-    pub fn with_capacity(capacity: usize) -> TextMemo<V> {
-        let generation_capacity = (capacity / SHARDS / 2).max(1);
+    /// A memo whose entries are counted for at most about `budget` bytes
+    /// (texts plus a fixed overhead each; values are expected to be small).
+    pub fn with_budget(budget: usize) -> TextMemo<V> {
         TextMemo {
             shards: (0..SHARDS)
                 .map(|_| {
                     Mutex::new(Shard {
                         current: HashTable::new(),
+                        current_bytes: 0,
                         previous: HashTable::new(),
                     })
                 })
                 .collect(),
-            generation_capacity,
+            generation_budget: (budget / SHARDS / 2).max(1),
             hasher: DefaultHashBuilder::default(),
         }
     }
 
-    /// The most texts remembered at once.
-    pub fn capacity(&self) -> usize {
-        self.generation_capacity * 2 * SHARDS
+    /// The most bytes counted for the entries at once.
+    pub fn budget(&self) -> usize {
+        self.generation_budget * 2 * SHARDS
     }
 
     /// The value for `text`: remembered, or made by `make` (and remembered
@@ -118,13 +133,14 @@ impl<V> TextMemo<V> {
 
     /// Adds `entry` to the current generation, starting a new one if full.
     fn insert(&self, shard: &mut Shard<V>, entry: Entry<V>) {
-        if shard.current.len() >= self.generation_capacity {
-            let full = std::mem::replace(
-                &mut shard.current,
-                HashTable::with_capacity(self.generation_capacity),
-            );
-            shard.previous = full;
+        let cost = entry.cost();
+        if shard.current_bytes + cost > self.generation_budget {
+            let capacity = shard.current.len();
+            shard.previous =
+                std::mem::replace(&mut shard.current, HashTable::with_capacity(capacity));
+            shard.current_bytes = 0;
         }
+        shard.current_bytes += cost;
         shard.current.insert_unique(entry.hash, entry, |e| e.hash);
     }
 }
@@ -133,19 +149,24 @@ impl<V> TextMemo<V> {
 mod tests {
     use super::*;
 
+    /// Bytes counted for the entries remembered now.
     fn remembered<V>(memo: &TextMemo<V>) -> usize {
         memo.shards
             .iter()
             .map(|s| {
                 let s = s.lock().unwrap();
-                s.current.len() + s.previous.len()
+                s.current
+                    .iter()
+                    .chain(s.previous.iter())
+                    .map(Entry::cost)
+                    .sum::<usize>()
             })
             .sum()
     }
 
     #[test]
     fn a_text_seen_before_is_not_checked_again() {
-        let memo = TextMemo::with_capacity(64);
+        let memo = TextMemo::with_budget(1 << 16);
         let mut made = 0;
         for text in ["关机。", "无人接听。", "关机。"] {
             memo.get_or_make(text, || {
@@ -158,7 +179,7 @@ mod tests {
 
     #[test]
     fn long_texts_are_never_remembered() {
-        let memo = TextMemo::with_capacity(64);
+        let memo = TextMemo::with_budget(1 << 16);
         let long = "很长的转写。".repeat(100);
         let mut made = 0;
         for _ in 0..2 {
@@ -169,18 +190,23 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded() {
-        let memo = TextMemo::with_capacity(SHARDS * 64);
-        for i in 0..memo.capacity() * 3 {
-            memo.get_or_make(&i.to_string(), || i);
+        let memo = TextMemo::with_budget(SHARDS * 64 * ENTRY_OVERHEAD);
+        for i in 0..SHARDS * 64 * 3 {
+            memo.get_or_make(&format!("第{i}条"), || i);
         }
-        assert!(remembered(&memo) <= memo.capacity());
+        let kept = remembered(&memo);
+        assert!(kept <= memo.budget(), "{kept} bytes");
+        assert!(
+            kept >= memo.budget() / 4,
+            "{kept} bytes: the budget is barely used"
+        );
     }
 
     #[test]
     fn a_recurring_text_survives_a_flood_of_new_ones() {
-        let memo = TextMemo::with_capacity(SHARDS * 8);
+        let memo = TextMemo::with_budget(SHARDS * 8 * ENTRY_OVERHEAD);
         let mut made = 0;
-        for i in 0..memo.capacity() * 10 {
+        for i in 0..SHARDS * 8 * 10 {
             memo.get_or_make("关机。", || made += 1);
             memo.get_or_make(&i.to_string(), || ());
         }

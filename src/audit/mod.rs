@@ -60,8 +60,9 @@ use crate::rules::{RuleSet, RuleSetBuilder};
 /// Most bytes of raw records in one chunk.
 pub const CHUNK_BYTES: usize = 2 << 20;
 
-/// Note texts whose verdicts an audit remembers.
-const NOTE_MEMO_CAPACITY: usize = 1 << 17;
+/// Bytes of note texts (and their verdicts) an audit remembers: enough for
+/// a day's distinct notes of a large call centre.
+const NOTE_MEMO_BUDGET: usize = 48 << 20;
 
 /// How to run an audit.
 #[derive(Clone, Debug)]
@@ -176,7 +177,7 @@ impl Auditor {
             rules: &self.rules,
             profile: &options.profile,
             redact: options.redact,
-            memo: &TextMemo::with_capacity(NOTE_MEMO_CAPACITY),
+            memo: &TextMemo::with_budget(NOTE_MEMO_BUDGET),
         };
         for input in inputs {
             let file = summary.begin_file(&input.path, input.kind.name());

@@ -44,8 +44,8 @@ pub struct Checker {
     memo: TextMemo<LineVerdict>,
 }
 
-/// Line texts whose verdicts a checker remembers.
-const LINE_MEMO_CAPACITY: usize = 1 << 17;
+/// Bytes of line texts (and their verdicts) a checker remembers.
+const LINE_MEMO_BUDGET: usize = 4 << 20;
 
 /// The word segmenter, shared by every checker of the process: loading
 /// jieba's dictionary is most of startup and of the memory it keeps, and an
@@ -150,7 +150,7 @@ impl Checker {
             .collect();
         Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
-            memo: TextMemo::with_capacity(LINE_MEMO_CAPACITY),
+            memo: TextMemo::with_budget(LINE_MEMO_BUDGET),
             triggers: Triggers::new(&needs, rules.terms.set_count()),
             rules,
             prefilter,

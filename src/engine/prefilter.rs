@@ -20,16 +20,13 @@ pub struct Occurrence {
     pub end: usize,
 }
 
-/// Most Chinese spellings scanned with a DFA (the built-in rules have
-/// about 6,500).
-const MAX_DFA_PATTERNS: usize = 16_000;
-
 /// The automata and what each pattern stands for.
 ///
 /// Spellings with an ASCII letter (pinyin and Latin abbreviations, most of
 /// the patterns) live in their own automaton, which is only run on lines
-/// with an ASCII letter; the Chinese spellings, a few thousand, fit in a
-/// DFA, the fastest kind to scan with.
+/// with an ASCII letter. Both are contiguous NFAs: for the Chinese
+/// spellings a DFA would take 17 MB, and missing the CPU caches made it no
+/// faster to scan with (measured on unseen notes).
 #[derive(Debug)]
 pub struct Prefilter {
     han: Automaton,
@@ -67,16 +64,9 @@ impl Prefilter {
         let (latin, han): (Vec<_>, Vec<_>) = by_spelling
             .into_iter()
             .partition(|(spelling, _)| has_latin(spelling));
-        // A DFA's memory grows with its patterns: the built-in rules need
-        // about 17 MB; a very large custom lexicon gets the compact NFA.
-        let han_kind = if han.len() <= MAX_DFA_PATTERNS {
-            AhoCorasickKind::DFA
-        } else {
-            AhoCorasickKind::ContiguousNFA
-        };
         Prefilter {
-            han: Automaton::new(han, han_kind),
-            latin: Automaton::new(latin, AhoCorasickKind::ContiguousNFA),
+            han: Automaton::new(han),
+            latin: Automaton::new(latin),
         }
     }
 
@@ -98,7 +88,7 @@ fn has_latin(text: &str) -> bool {
 }
 
 impl Automaton {
-    fn new(mut patterns: Vec<(&str, Vec<TermId>)>, kind: AhoCorasickKind) -> Automaton {
+    fn new(mut patterns: Vec<(&str, Vec<TermId>)>) -> Automaton {
         patterns.sort_unstable();
         let build = |kind| {
             AhoCorasick::builder()
@@ -106,9 +96,9 @@ impl Automaton {
                 .kind(kind)
                 .build(patterns.iter().map(|(p, _)| p))
         };
-        // A DFA can be too big to build for large custom rule packs; the
-        // automatically chosen kind always builds.
-        let automaton = build(Some(kind))
+        // A contiguous NFA has a size limit that a huge custom lexicon could
+        // pass; the automatically chosen kind always builds.
+        let automaton = build(Some(AhoCorasickKind::ContiguousNFA))
             .or_else(|_| build(None))
             .expect("term patterns are plain strings");
         let latin_edges = patterns
