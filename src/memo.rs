@@ -27,9 +27,29 @@ const MAX_TEXT_BYTES: usize = 512;
 /// Shards, so that worker threads rarely wait for each other.
 const SHARDS: usize = 16;
 
-/// Bytes an entry is counted for besides its text: the entry, its share of
-/// the table, the value and the allocator's rounding.
+/// Bytes an entry is counted for besides its text and what its value holds
+/// on the heap: the entry, its share of the table, the value itself and the
+/// allocator's rounding.
 const ENTRY_OVERHEAD: usize = 96;
+
+/// A value that can be remembered: it tells how many heap bytes it holds,
+/// which count against the memo's budget.
+pub trait HeapSize {
+    /// Bytes held on the heap (not counting the value itself).
+    fn heap_size(&self) -> usize;
+}
+
+impl HeapSize for () {
+    fn heap_size(&self) -> usize {
+        0
+    }
+}
+
+impl HeapSize for usize {
+    fn heap_size(&self) -> usize {
+        0
+    }
+}
 
 /// A bounded map from texts to what was found in them; shared by threads.
 pub struct TextMemo<V> {
@@ -52,6 +72,8 @@ struct Entry<V> {
     hash: u64,
     text: Box<str>,
     value: Arc<V>,
+    /// Bytes counted for it.
+    cost: usize,
 }
 
 impl<V> fmt::Debug for TextMemo<V> {
@@ -62,16 +84,9 @@ impl<V> fmt::Debug for TextMemo<V> {
     }
 }
 
-impl<V> Entry<V> {
-    /// The bytes this entry is counted for.
-    fn cost(&self) -> usize {
-        self.text.len() + ENTRY_OVERHEAD
-    }
-}
-
 impl<V> TextMemo<V> {
-    /// A memo whose entries are counted for at most about `budget` bytes
-    /// (texts plus a fixed overhead each; values are expected to be small).
+    /// A memo whose entries are counted for at most about `budget` bytes:
+    /// each its text, its value's [`HeapSize`] and a fixed overhead.
     pub fn with_budget(budget: usize) -> TextMemo<V> {
         TextMemo {
             shards: (0..SHARDS)
@@ -92,7 +107,9 @@ impl<V> TextMemo<V> {
     pub fn budget(&self) -> usize {
         self.generation_budget * 2 * SHARDS
     }
+}
 
+impl<V: HeapSize> TextMemo<V> {
     /// The value for `text`: remembered, or made by `make` (and remembered
     /// when the text is short enough).
     pub fn get_or_make(&self, text: &str, make: impl FnOnce() -> V) -> Arc<V> {
@@ -122,6 +139,7 @@ impl<V> TextMemo<V> {
         let entry = Entry {
             hash,
             text: text.into(),
+            cost: text.len() + value.heap_size() + ENTRY_OVERHEAD,
             value: Arc::clone(&value),
         };
         let mut shard = lock();
@@ -133,7 +151,7 @@ impl<V> TextMemo<V> {
 
     /// Adds `entry` to the current generation, starting a new one if full.
     fn insert(&self, shard: &mut Shard<V>, entry: Entry<V>) {
-        let cost = entry.cost();
+        let cost = entry.cost;
         if shard.current_bytes + cost > self.generation_budget {
             let capacity = shard.current.len();
             shard.previous =
@@ -158,7 +176,7 @@ mod tests {
                 s.current
                     .iter()
                     .chain(s.previous.iter())
-                    .map(Entry::cost)
+                    .map(|e| e.cost)
                     .sum::<usize>()
             })
             .sum()
@@ -200,6 +218,34 @@ mod tests {
             kept >= memo.budget() / 4,
             "{kept} bytes: the budget is barely used"
         );
+    }
+
+    /// A value holding `self.0` bytes on the heap.
+    struct Heavy(usize);
+
+    impl HeapSize for Heavy {
+        fn heap_size(&self) -> usize {
+            self.0
+        }
+    }
+
+    #[test]
+    fn what_values_hold_counts_against_the_budget() {
+        let memo = TextMemo::with_budget(SHARDS * 2 * 10_000);
+        for i in 0..SHARDS * 100 {
+            memo.get_or_make(&i.to_string(), || Heavy(5_000));
+        }
+        let kept = remembered(&memo);
+        assert!(kept <= memo.budget(), "{kept} bytes");
+        let entries: usize = memo
+            .shards
+            .iter()
+            .map(|s| {
+                let s = s.lock().unwrap();
+                s.current.len() + s.previous.len()
+            })
+            .sum();
+        assert!(entries <= SHARDS * 4, "{entries} heavy values kept");
     }
 
     #[test]

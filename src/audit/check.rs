@@ -14,7 +14,7 @@ use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use crate::engine::Checker;
 use crate::finding::{Category, Finding, Position, RuleInfo};
-use crate::memo::TextMemo;
+use crate::memo::{HeapSize, TextMemo};
 use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
 use crate::source::SourceFile;
 
@@ -84,6 +84,21 @@ pub struct TextVerdict {
     /// contacts): the text rules' first disclosure finding, or else the
     /// debt-mention detector's.
     debt_mention: OnceLock<Option<Box<AuditFinding>>>,
+}
+
+impl HeapSize for TextVerdict {
+    /// The findings; the debt mention, found later for some texts only,
+    /// is one finding more at most and is not counted.
+    fn heap_size(&self) -> usize {
+        self.findings
+            .iter()
+            .map(|f| {
+                size_of::<AuditFinding>()
+                    + f.excerpt.len()
+                    + f.message.as_ref().map_or(0, String::len)
+            })
+            .sum()
+    }
 }
 
 /// What checking a record needs, shared by all worker threads.

@@ -12,6 +12,7 @@ use std::ops::Range;
 use super::eval::{Line, View, matches};
 use super::prefilter::{Occurrence, SetHits};
 use super::{Checker, fires, marked, tokenizer};
+use crate::memo::HeapSize;
 use crate::normalize::normalize;
 use crate::rules::{ContextCues, Matcher, Node};
 
@@ -25,6 +26,23 @@ pub struct LineVerdict {
     /// What the line means to the `missing` rules it concerns (those it
     /// satisfies or makes relevant).
     pub missing: Box<[MissingSeen]>,
+}
+
+impl HeapSize for LineVerdict {
+    fn heap_size(&self) -> usize {
+        let fired: usize = self
+            .fired
+            .iter()
+            .map(|f| {
+                size_of::<Fired>()
+                    + f.matched
+                        .iter()
+                        .map(|m| size_of::<String>() + m.len())
+                        .sum::<usize>()
+            })
+            .sum();
+        fired + self.missing.len() * size_of::<MissingSeen>()
+    }
 }
 
 /// Which context cues (see [`ContextCues`]) a line matches.
