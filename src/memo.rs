@@ -39,18 +39,6 @@ pub trait HeapSize {
     fn heap_size(&self) -> usize;
 }
 
-impl HeapSize for () {
-    fn heap_size(&self) -> usize {
-        0
-    }
-}
-
-impl HeapSize for usize {
-    fn heap_size(&self) -> usize {
-        0
-    }
-}
-
 /// A bounded map from texts to what was found in them; shared by threads.
 pub struct TextMemo<V> {
     shards: Box<[Mutex<Shard<V>>]>,
@@ -218,6 +206,18 @@ mod tests {
             kept >= memo.budget() / 4,
             "{kept} bytes: the budget is barely used"
         );
+    }
+
+    impl HeapSize for () {
+        fn heap_size(&self) -> usize {
+            0
+        }
+    }
+
+    impl HeapSize for usize {
+        fn heap_size(&self) -> usize {
+            0
+        }
     }
 
     /// A value holding `self.0` bytes on the heap.
