@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::columns::Field;
 use super::config::{AuditConfig, MetaRules, Profile, fill};
-use super::reader::{RawRecord, Shape};
+use super::reader::{RawBody, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use crate::engine::Checker;
@@ -120,9 +120,16 @@ pub struct RecordChecker<'a> {
 }
 
 impl RecordChecker<'_> {
-    /// Decodes and checks `raw`.
-    pub fn check(&self, raw: RawRecord, shape: &Shape, decoder: &FieldDecoder) -> Outcome {
-        let RawRecord { path, row, body } = raw;
+    /// Decodes and checks the record at `row` of `path` whose content is
+    /// `body`.
+    pub fn check(
+        &self,
+        path: &str,
+        row: u64,
+        body: RawBody,
+        shape: &Shape,
+        decoder: &FieldDecoder,
+    ) -> Outcome {
         let mut record = match shape.decode(body, decoder, self.config) {
             Ok(Some(record)) => record,
             Ok(None) => return Outcome::Skipped,
@@ -137,13 +144,13 @@ impl RecordChecker<'_> {
         };
         if matches!(shape, Shape::Transcript) {
             // A transcript file's record id is its path.
-            record.set(Field::Id, &path);
+            record.set(Field::Id, path);
         }
         let text = record.get(Field::Text);
         let has_text = !text.trim().is_empty();
         let verdict = self
             .memo
-            .get_or_make(text, || self.verdict(&path, text, has_text));
+            .get_or_make(text, || self.verdict(path, text, has_text));
         let mut metadata = Vec::new();
 
         if let Some(time) = record.time
@@ -164,7 +171,7 @@ impl RecordChecker<'_> {
         let relation = record.get(Field::Relation).trim();
         if has_text && self.config.is_third_party(relation) {
             let mention = verdict.debt_mention.get_or_init(|| {
-                self.debt_mention(&path, text, &verdict.findings)
+                self.debt_mention(path, text, &verdict.findings)
                     .map(Box::new)
             });
             if let Some(mention) = mention {

@@ -242,9 +242,9 @@ impl Auditor {
                         let outcomes = chunk
                             .records
                             .into_par_iter()
-                            .map(|raw| {
-                                let (path, row) = (Arc::clone(&raw.path), raw.row);
-                                (path, row, checker.check(raw, shape, decoder))
+                            .map(|RawRecord { path, row, body }| {
+                                let outcome = checker.check(&path, row, body, shape, decoder);
+                                (path, row, outcome)
                             })
                             .collect();
                         let batch = CheckedChunk {
