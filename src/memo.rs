@@ -105,8 +105,10 @@ impl<V: HeapSize> TextMemo<V> {
             return Arc::new(make());
         }
         let hash = self.hasher.hash_one(text);
-        // The high bits pick the shard; the table uses the low ones.
-        let shard = &self.shards[(hash >> 60) as usize % SHARDS];
+        // Middle bits pick the shard: a shard's table takes its buckets from
+        // the low bits and its tags from the top 7, which must still differ
+        // between the texts of one shard.
+        let shard = &self.shards[(hash >> 32) as usize % SHARDS];
         let lock = || shard.lock().unwrap_or_else(PoisonError::into_inner);
         let same = |entry: &Entry<V>| entry.hash == hash && *entry.text == *text;
         {
