@@ -173,9 +173,10 @@ fn sniff(path: &Path) -> InputKind {
 
 /// Decodes the mapped fields of a CSV row.
 ///
-/// A row in UTF-8 (the common case) becomes the record's string as it is;
-/// otherwise each mapped field is decoded on its own, so that an error names
-/// the field and a bad byte in an unmapped column does not matter.
+/// A row in UTF-8 (the common case) is validated at once and becomes the
+/// record's string; otherwise each mapped field is decoded on its own, so
+/// that an error names the field and a bad byte in an unmapped column does
+/// not matter.
 fn csv_record(
     layout: &Layout,
     row: CsvRecord,

@@ -16,8 +16,8 @@ use super::columns::{FIELD_COUNT, Field};
 /// A decoded record.
 ///
 /// The field values live back to back in one string, so that a record is
-/// one allocation (a CSV row in UTF-8 is not even copied: its unescaped
-/// bytes become the string).
+/// one allocation (a CSV row in UTF-8 is validated and copied whole: its
+/// unescaped bytes become the string, with each field a range of it).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {
     /// The field values.
