@@ -1,17 +1,23 @@
-//! Checking one record: text rules, quiet hours and contact disclosure.
+//! Checking the records of a piece: text rules, quiet hours and contact
+//! disclosure.
 //!
 //! Everything here depends on the record alone, so it runs on the worker
-//! threads. The frequency rules need the records before this one and run
-//! afterwards, in input order (see [`frequency`](super::frequency)).
+//! threads, which also write the findings' JSON lines. The frequency rules
+//! need the records before this one: a worker only notes each counted call
+//! ([`CountedCall`]), and the writer counts them in input order (see
+//! [`frequency`](super::frequency)).
 
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use super::columns::Field;
 use super::config::{AuditConfig, MetaRules, Profile, fill};
-use super::reader::{RawBody, Shape};
-use super::record::{FieldDecoder, Record, RecordError};
+use super::frequency::{key_of, phone_digits};
+use super::output::FindingLine;
+use super::reader::{Piece, Shape};
+use super::record::{CallTime, FieldDecoder, Record, RecordError};
 use super::redact::redact;
+use super::summary::Tally;
 use crate::engine::Checker;
 use crate::finding::{Category, Finding, Position, RuleInfo};
 use crate::memo::{HeapSize, TextMemo};
@@ -43,35 +49,87 @@ impl AuditFinding {
     }
 }
 
-/// The result of checking one record.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Nothing to check (a blank row, a binary transcript).
-    Skipped,
-    /// Malformed; reported and counted, never checked.
-    Failed(RecordError),
-    /// Checked, with its findings so far.
-    Checked(Checked),
+/// What a worker makes of one piece of input: its findings written as
+/// JSON lines, and what the in-order writer still has to do.
+#[derive(Debug, Default)]
+pub struct CheckedPiece {
+    /// Findings of the text rules, quiet hours and contact disclosure, as
+    /// lines of `findings.jsonl`, in record order.
+    pub jsonl: Vec<u8>,
+    /// Each finding's line in `jsonl`, in order.
+    pub written: Vec<Written>,
+    /// The records the writer must visit: those with findings or a call
+    /// for the frequency rules, in order.
+    pub marks: Vec<Mark>,
+    /// Failed records, in order.
+    pub failures: Vec<RecordError>,
+    /// Counts of checked and skipped records and of the findings.
+    pub tally: Tally,
+    /// A failure to serialize a finding (never expected).
+    pub error: Option<String>,
 }
 
-/// A checked record.
+/// One written finding.
 #[derive(Debug)]
-pub struct Checked {
-    /// The record.
-    pub record: Record,
-    /// What the text rules find in its text (shared by every record with
-    /// the same text).
-    pub verdict: Arc<TextVerdict>,
-    /// Findings of the metadata rules: quiet hours and contact disclosure
-    /// here, the frequency rules later, in input order.
-    pub metadata: Vec<AuditFinding>,
+pub struct Written {
+    /// Its line in [`CheckedPiece::jsonl`], newline included.
+    pub line: Range<usize>,
+    /// The part of its excerpt to highlight.
+    pub highlight: Option<Range<usize>>,
 }
 
-impl Checked {
-    /// Every finding of the record: the text rules' first, then the
-    /// metadata rules'.
-    pub fn findings(&self) -> impl Iterator<Item = &AuditFinding> {
-        self.verdict.findings.iter().chain(&self.metadata)
+/// A record the writer must visit.
+#[derive(Debug)]
+pub struct Mark {
+    /// Where the record's lines end in [`CheckedPiece::jsonl`].
+    pub jsonl_end: usize,
+    /// Where its findings end in [`CheckedPiece::written`].
+    pub written_end: usize,
+    /// Its call, if the frequency rules count it.
+    pub call: Option<CountedCall>,
+}
+
+/// A call counted by a frequency rule.
+#[derive(Clone, Debug)]
+pub struct CountedCall {
+    /// Which rule counts it.
+    pub kind: CallKind,
+    /// The call's day.
+    pub day: i32,
+    /// The debtor's or number's key (see [`key_of`]).
+    pub key: u64,
+    /// The record's row.
+    pub row: u64,
+    /// Where the record lies in its piece, to read it again when it
+    /// crosses the limit.
+    pub span: Range<usize>,
+}
+
+/// The kinds of counted calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    /// A connected call to the debtor.
+    Connected,
+    /// An unanswered attempt to a number.
+    Unanswered,
+}
+
+impl CheckedPiece {
+    /// Writes `finding` of the record at `row` of `path` and counts it.
+    fn write(&mut self, path: &str, row: u64, record: &Record<'_>, finding: &AuditFinding) {
+        let start = self.jsonl.len();
+        if let Err(e) = FindingLine::new(path, row, record, finding).write(&mut self.jsonl) {
+            self.jsonl.truncate(start);
+            self.error.get_or_insert_with(|| e.to_string());
+            return;
+        }
+        self.written.push(Written {
+            line: start..self.jsonl.len(),
+            highlight: finding.highlight.clone(),
+        });
+        let agent = record.get(Field::Agent).trim();
+        let hour = record.time.map(CallTime::hour);
+        self.tally.finding(&finding.rule, agent, hour);
     }
 }
 
@@ -120,38 +178,60 @@ pub struct RecordChecker<'a> {
 }
 
 impl RecordChecker<'_> {
-    /// Decodes and checks the record at `row` of `path` whose content is
-    /// `body`.
-    pub fn check(
+    /// Checks every record of `piece`, an input at `path`.
+    pub fn check_piece(
+        &self,
+        piece: &Piece,
+        path: &str,
+        shape: &Shape,
+        decoder: &FieldDecoder,
+    ) -> CheckedPiece {
+        let path = match piece {
+            Piece::Transcript { path, .. } => &**path,
+            _ => path,
+        };
+        let mut out = CheckedPiece::default();
+        shape.each_record(piece, decoder, |raw| {
+            match shape.decode(raw.body, decoder, self.config) {
+                Ok(Some(mut record)) => {
+                    if matches!(shape, Shape::Transcript) {
+                        // A transcript file's record id is its path.
+                        record.set(Field::Id, path.to_string());
+                    }
+                    self.check(path, raw.row, raw.span, &record, &mut out);
+                }
+                Ok(None) => out.tally.skipped += 1,
+                Err((kind, message)) => out.failures.push(RecordError {
+                    path: path.to_string(),
+                    row: raw.row,
+                    kind,
+                    message,
+                }),
+            }
+        });
+        out
+    }
+
+    /// Checks `record`, at `row` and `span` of a piece of `path`, into
+    /// `out`.
+    fn check(
         &self,
         path: &str,
         row: u64,
-        body: RawBody,
-        shape: &Shape,
-        decoder: &FieldDecoder,
-    ) -> Outcome {
-        let mut record = match shape.decode(body, decoder, self.config) {
-            Ok(Some(record)) => record,
-            Ok(None) => return Outcome::Skipped,
-            Err((kind, message)) => {
-                return Outcome::Failed(RecordError {
-                    path: path.to_string(),
-                    row,
-                    kind,
-                    message,
-                });
-            }
-        };
-        if matches!(shape, Shape::Transcript) {
-            // A transcript file's record id is its path.
-            record.set(Field::Id, path);
-        }
+        span: Range<usize>,
+        record: &Record<'_>,
+        out: &mut CheckedPiece,
+    ) {
+        let written = out.written.len();
+        out.tally.call(record.time.map(CallTime::hour));
         let text = record.get(Field::Text);
         let has_text = !text.trim().is_empty();
         let verdict = self
             .memo
             .get_or_make(text, || self.verdict(path, text, has_text));
-        let mut metadata = Vec::new();
+        for finding in &verdict.findings {
+            out.write(path, row, record, finding);
+        }
 
         if let Some(time) = record.time
             && self.profile.quiet_hours.contains(time.minute)
@@ -165,7 +245,8 @@ impl RecordChecker<'_> {
                     ("end", &quiet.end.to_string()),
                 ],
             );
-            metadata.push(self.head_finding(text, &self.rules.quiet_hours, message));
+            let finding = self.head_finding(text, &self.rules.quiet_hours, message);
+            out.write(path, row, record, &finding);
         }
 
         let relation = record.get(Field::Relation).trim();
@@ -176,18 +257,92 @@ impl RecordChecker<'_> {
             });
             if let Some(mention) = mention {
                 let rule = &self.rules.contact_disclosure;
-                metadata.push(AuditFinding {
+                let finding = AuditFinding {
                     rule: Arc::clone(rule),
                     message: Some(fill(&rule.message, &[("relation", relation)])),
                     ..(**mention).clone()
-                });
+                };
+                out.write(path, row, record, &finding);
             }
         }
-        Outcome::Checked(Checked {
-            record,
-            verdict,
-            metadata,
+
+        let call = self.counted_call(record, row, span);
+        if call.is_some() || out.written.len() > written {
+            out.marks.push(Mark {
+                jsonl_end: out.jsonl.len(),
+                written_end: out.written.len(),
+                call,
+            });
+        }
+    }
+
+    /// The record's call, if a frequency rule counts it: a connected call
+    /// to the debtor (not to a contact), or an unanswered attempt.
+    fn counted_call(
+        &self,
+        record: &Record<'_>,
+        row: u64,
+        span: Range<usize>,
+    ) -> Option<CountedCall> {
+        let day = record.time?.day;
+        let (kind, key) = match record.connected? {
+            true => {
+                let debtor = record.get(Field::Debtor).trim();
+                if debtor.is_empty() || self.config.is_third_party(record.get(Field::Relation)) {
+                    return None;
+                }
+                (CallKind::Connected, key_of(debtor))
+            }
+            false => {
+                let digits = phone_digits(record.get(Field::Phone));
+                if digits.is_empty() {
+                    return None;
+                }
+                (CallKind::Unanswered, key_of(&digits))
+            }
+        };
+        Some(CountedCall {
+            kind,
+            day,
+            key,
+            row,
+            span,
         })
+    }
+
+    /// The finding of a frequency rule on `record`, its `count`th call of
+    /// `kind` that day.
+    pub fn frequency_finding(
+        &self,
+        record: &Record<'_>,
+        kind: CallKind,
+        count: u32,
+    ) -> AuditFinding {
+        let (limit, rule, phone) = match kind {
+            CallKind::Connected => (self.profile.max_connected, &self.rules.connected_calls, ""),
+            CallKind::Unanswered => (
+                self.profile.max_unanswered,
+                &self.rules.unanswered_attempts,
+                record.get(Field::Phone).trim(),
+            ),
+        };
+        let message = fill(
+            &rule.message,
+            &[
+                ("count", &count.to_string()),
+                ("limit", &limit.to_string()),
+                ("phone", phone),
+            ],
+        );
+        self.head_finding(record.get(Field::Text), rule, message)
+    }
+
+    /// The limit of calls of `kind` per day.
+    pub fn limit(&self, kind: CallKind) -> u32 {
+        match kind {
+            CallKind::Connected => self.profile.max_connected,
+            CallKind::Unanswered => self.profile.max_unanswered,
+        }
     }
 
     /// What the text rules find in `text`.

@@ -10,22 +10,24 @@
 //! The pipeline, per input:
 //!
 //! ```text
-//! reader thread: bytes ─ split (strict CSV / lines) ─▶ chunks of raw records
-//! rayon workers: raw record ─ decode, validate ─ text rules, quiet hours,
-//!                contact disclosure ─▶ outcome          (order kept by collect)
-//! this thread:   outcomes in input order ─ frequency rules ─ JSONL, summary
+//! reader thread: bytes ─ cut at record boundaries ─▶ pieces (blocks of whole
+//!                records, or transcript files), a chunk of them at a time
+//! rayon workers: a piece each ─ records parsed where they lie, decoded,
+//!                text rules, quiet hours, contact disclosure ─▶ JSON lines,
+//!                counts, and the calls the frequency rules count
+//! this thread:   pieces in input order ─ frequency rules ─ JSONL, summary
 //!                (while the workers check the next chunk)
 //! ```
 //!
-//! Memory is bounded by the chunk size (at most
-//! [`AuditOptions::chunk_records`] records or [`CHUNK_BYTES`]; one chunk
-//! being filled, one queued, one being checked, one checked and queued, one
-//! being written), the text memo (see [`memo`](crate::memo)), the frequency counters
-//! (see [`frequency`]) and the summary (see [`summary`]), whatever the input
-//! size. Nothing is lost: every record read is counted as checked, skipped
-//! or failed, and every failed record is handed to the [`Observer`] with its
-//! file and row.
+//! Memory is bounded by the chunk size (at most [`CHUNK_BYTES`] of
+//! [`BLOCK_BYTES`] blocks; one chunk being filled, one queued, one being
+//! checked, one checked and queued, one being written), the text memo (see
+//! [`memo`](crate::memo)), the frequency counters (see [`frequency`]) and
+//! the summary (see [`summary`]), whatever the input size. Nothing is lost:
+//! every record read is counted as checked, skipped or failed, and every
+//! failed record is handed to the [`Observer`] with its file and row.
 
+pub mod blocks;
 pub mod check;
 pub mod columns;
 pub mod config;
@@ -45,20 +47,26 @@ use std::sync::mpsc::sync_channel;
 use encoding_rs::Encoding;
 use rayon::prelude::*;
 
-use self::check::{Checked, Outcome, RecordChecker};
-use self::columns::{ColumnNames, Field};
-use self::config::{AuditConfig, MetaRules, Profile, fill};
-use self::frequency::{DayCounter, key_of, phone_digits};
+use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker};
+use self::columns::ColumnNames;
+use self::config::{AuditConfig, MetaRules, Profile};
+use self::frequency::DayCounter;
 use self::output::FindingLine;
-use self::reader::{AuditInput, Opened, RawRecord, open};
-use self::record::{FieldDecoder, RecordError};
-use self::summary::Summary;
+use self::reader::{AuditInput, Opened, Piece, Shape, open};
+use self::record::{CallTime, FieldDecoder, RecordError};
+use self::summary::{SampleFinding, Summary, Tally};
 use crate::engine::Checker;
 use crate::memo::TextMemo;
 use crate::rules::{RuleSet, RuleSetBuilder};
 
-/// Most bytes of raw records in one chunk.
+/// Most bytes of input in one block (one worker's unit of work).
+pub const BLOCK_BYTES: usize = 256 << 10;
+
+/// Most bytes of input in one chunk (the pieces checked in parallel).
 pub const CHUNK_BYTES: usize = 2 << 20;
+
+/// Most pieces in one chunk (for folders of small transcripts).
+const CHUNK_PIECES: usize = 64;
 
 /// Bytes of note texts (and their verdicts) an audit remembers: enough for
 /// a day's distinct notes of a large call centre.
@@ -76,8 +84,8 @@ pub struct AuditOptions {
     pub encoding: Option<&'static Encoding>,
     /// Mask personal numbers in excerpts and messages.
     pub redact: bool,
-    /// Most records per chunk checked in parallel.
-    pub chunk_records: usize,
+    /// Most records in a block checked by one worker thread.
+    pub block_records: usize,
     /// Findings kept for the HTML report's review sample.
     pub sample: usize,
 }
@@ -102,15 +110,15 @@ pub struct Auditor {
     options: AuditOptions,
 }
 
-/// Raw records handed from the reader thread, with the bytes they took.
+/// Pieces handed from the reader thread, with the bytes they took.
 struct Chunk {
-    records: Vec<RawRecord>,
+    pieces: Vec<Piece>,
     consumed: u64,
 }
 
-/// The outcomes of a chunk's records, in input order.
+/// The pieces of a chunk with what the workers made of them, in order.
 struct CheckedChunk {
-    outcomes: Vec<(Arc<str>, u64, Outcome)>,
+    pieces: Vec<(Piece, CheckedPiece)>,
     /// Bytes of input the chunk covered.
     consumed: u64,
 }
@@ -120,6 +128,24 @@ struct CheckedChunk {
 struct Counters {
     connected: DayCounter,
     unanswered: DayCounter,
+}
+
+/// What the in-order writer works with for one input.
+struct Writer<'a> {
+    out: &'a mut dyn Write,
+    observer: &'a mut dyn Observer,
+    summary: &'a mut Summary,
+    counters: &'a mut Counters,
+    checker: &'a RecordChecker<'a>,
+    config: &'a AuditConfig,
+    shape: &'a Shape,
+    decoder: &'a FieldDecoder,
+    /// The input's index in the summary.
+    file: usize,
+    /// The input's path.
+    path: &'a str,
+    /// Counts of the frequency findings, added to the summary at the end.
+    tally: Tally,
 }
 
 impl Auditor {
@@ -194,20 +220,34 @@ impl Auditor {
                 }
             };
             summary.missing_columns(file, missing);
-            let chunk_records = options.chunk_records.max(1);
+            let block_records = options.block_records.max(1);
+            let path = input.path.as_str();
+            let mut writer = Writer {
+                out: &mut *out,
+                observer: &mut *observer,
+                summary: &mut summary,
+                counters: &mut counters,
+                checker: &checker,
+                config: &self.config,
+                shape: &shape,
+                decoder: &decoder,
+                file,
+                path,
+                tally: Tally::default(),
+            };
             let (read_result, consumed) = std::thread::scope(|scope| {
                 let (tx, rx) = sync_channel::<Chunk>(1);
                 let reader = scope.spawn(move || -> io::Result<()> {
                     let mut last = 0;
                     loop {
-                        let mut records = Vec::with_capacity(chunk_records);
+                        let mut pieces = Vec::new();
                         let mut weight = 0;
                         let mut result = Ok(false);
-                        while records.len() < chunk_records && weight < CHUNK_BYTES {
-                            match stream.next_record() {
-                                Ok(Some(record)) => {
-                                    weight += record.body.weight();
-                                    records.push(record);
+                        while pieces.len() < CHUNK_PIECES && weight < CHUNK_BYTES {
+                            match stream.next_piece(BLOCK_BYTES, block_records) {
+                                Ok(Some(piece)) => {
+                                    weight += piece.weight();
+                                    pieces.push(piece);
                                 }
                                 Ok(None) => {
                                     result = Ok(true);
@@ -221,7 +261,7 @@ impl Auditor {
                         }
                         let now = stream.consumed();
                         let chunk = Chunk {
-                            records,
+                            pieces,
                             consumed: now - last,
                         };
                         last = now;
@@ -233,22 +273,22 @@ impl Auditor {
                         }
                     }
                 });
-                // The records of a chunk are checked in parallel while the
-                // outcomes of the previous chunk are written here, in order.
+                // The pieces of a chunk are checked in parallel while the
+                // previous chunk is written here, in order.
                 let (checked_tx, checked_rx) = sync_channel::<CheckedChunk>(1);
                 let (checker, shape, decoder) = (&checker, &shape, &decoder);
                 scope.spawn(move || {
                     for chunk in rx {
-                        let outcomes = chunk
-                            .records
+                        let pieces = chunk
+                            .pieces
                             .into_par_iter()
-                            .map(|RawRecord { path, row, body }| {
-                                let outcome = checker.check(&path, row, body, shape, decoder);
-                                (path, row, outcome)
+                            .map(|piece| {
+                                let checked = checker.check_piece(&piece, path, shape, decoder);
+                                (piece, checked)
                             })
                             .collect();
                         let batch = CheckedChunk {
-                            outcomes,
+                            pieces,
                             consumed: chunk.consumed,
                         };
                         if checked_tx.send(batch).is_err() {
@@ -258,31 +298,19 @@ impl Auditor {
                 });
                 let mut consumed = 0;
                 for chunk in checked_rx {
-                    for (path, row, outcome) in chunk.outcomes {
-                        match outcome {
-                            Outcome::Skipped => summary.skipped(file),
-                            Outcome::Failed(error) => {
-                                observer.record_failed(&error);
-                                summary.failed(file, &error);
-                            }
-                            Outcome::Checked(mut checked) => {
-                                self.frequency(&mut counters, &mut checked, checker, &mut summary);
-                                for finding in checked.findings() {
-                                    FindingLine::new(&path, row, &checked.record, finding)
-                                        .write(out)?;
-                                }
-                                summary.checked(file, row, &checked.record, checked.findings());
-                            }
-                        }
+                    for (piece, checked) in chunk.pieces {
+                        writer.piece(&piece, checked)?;
                     }
                     consumed += chunk.consumed;
-                    observer.progress(chunk.consumed);
+                    writer.observer.progress(chunk.consumed);
                 }
                 let joined = reader
                     .join()
                     .unwrap_or_else(|_| Err(io::Error::other("reader thread panicked")));
                 Ok::<_, io::Error>((joined, consumed))
             })?;
+            let tally = std::mem::take(&mut writer.tally);
+            summary.add(file, tally);
             summary.bytes(file, consumed);
             if let Err(e) = read_result {
                 let message = format!("read error after {consumed} bytes: {e}");
@@ -294,71 +322,92 @@ impl Auditor {
         Ok(summary)
     }
 
-    /// Applies the frequency rules to a checked record, in input order.
-    fn frequency(
-        &self,
-        counters: &mut Counters,
-        checked: &mut Checked,
-        checker: &RecordChecker<'_>,
-        summary: &mut Summary,
-    ) {
-        let record = &checked.record;
-        let Some(time) = record.time else {
-            return;
-        };
-        let profile = &self.options.profile;
-        let (count, limit, rule, phone) = match record.connected {
-            Some(true) => {
-                let debtor = record.get(Field::Debtor).trim();
-                if debtor.is_empty() || self.config.is_third_party(record.get(Field::Relation)) {
-                    return;
-                }
-                let count = counters.connected.bump(time.day, key_of(debtor));
-                (
-                    count,
-                    profile.max_connected,
-                    &self.rules.connected_calls,
-                    "",
-                )
-            }
-            Some(false) => {
-                let digits = phone_digits(record.get(Field::Phone));
-                if digits.is_empty() {
-                    return;
-                }
-                let count = counters.unanswered.bump(time.day, key_of(&digits));
-                let phone = record.get(Field::Phone).trim();
-                (
-                    count,
-                    profile.max_unanswered,
-                    &self.rules.unanswered_attempts,
-                    phone,
-                )
-            }
-            None => return,
-        };
-        match count {
-            None => summary.out_of_window(),
-            Some(count) if count == limit.saturating_add(1) => {
-                let message = fill(
-                    &rule.message,
-                    &[
-                        ("count", &count.to_string()),
-                        ("limit", &limit.to_string()),
-                        ("phone", phone),
-                    ],
-                );
-                let finding = checker.head_finding(record.get(Field::Text), rule, message);
-                checked.metadata.push(finding);
-            }
-            Some(_) => {}
-        }
-    }
-
     /// The text rules in use.
     pub fn checker(&self) -> &Checker {
         &self.checker
     }
+}
+
+impl Writer<'_> {
+    /// Writes what the workers made of `piece`, in order, adding the
+    /// frequency rules' findings.
+    fn piece(&mut self, piece: &Piece, checked: CheckedPiece) -> io::Result<()> {
+        if let Some(message) = checked.error {
+            return Err(io::Error::other(message));
+        }
+        for error in &checked.failures {
+            self.observer.record_failed(error);
+            self.summary.failed(self.file, error);
+        }
+        self.summary.add(self.file, checked.tally);
+        let (mut jsonl_at, mut written_at) = (0, 0);
+        for mark in &checked.marks {
+            self.out
+                .write_all(&checked.jsonl[jsonl_at..mark.jsonl_end])?;
+            for written in &checked.written[written_at..mark.written_end] {
+                let line = &checked.jsonl[written.line.clone()];
+                self.summary
+                    .sample
+                    .offer(|| sample_of(line, written.highlight.clone()));
+            }
+            (jsonl_at, written_at) = (mark.jsonl_end, mark.written_end);
+            if let Some(call) = &mark.call {
+                self.count(piece, call)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts `call` of `piece` for its frequency rule, in input order, and
+    /// writes the rule's finding on the call that crosses the limit.
+    fn count(&mut self, piece: &Piece, call: &CountedCall) -> io::Result<()> {
+        let counter = match call.kind {
+            CallKind::Connected => &mut self.counters.connected,
+            CallKind::Unanswered => &mut self.counters.unanswered,
+        };
+        let count = match counter.bump(call.day, call.key) {
+            None => {
+                self.summary.out_of_window();
+                return Ok(());
+            }
+            Some(count) if count == self.checker.limit(call.kind).saturating_add(1) => count,
+            Some(_) => return Ok(()),
+        };
+        let path = match piece {
+            Piece::Transcript { path, .. } => &**path,
+            _ => self.path,
+        };
+        let mut line = Vec::new();
+        let mut result = Ok(());
+        let (checker, tally) = (self.checker, &mut self.tally);
+        self.shape.with_record_at(
+            piece,
+            call.span.clone(),
+            self.decoder,
+            self.config,
+            |record| {
+                let finding = checker.frequency_finding(record, call.kind, count);
+                result = FindingLine::new(path, call.row, record, &finding).write(&mut line);
+                let hour = record.time.map(CallTime::hour);
+                tally.finding(
+                    &finding.rule,
+                    record.get(columns::Field::Agent).trim(),
+                    hour,
+                );
+            },
+        );
+        result?;
+        let highlight = None;
+        self.summary.sample.offer(|| sample_of(&line, highlight));
+        self.out.write_all(&line)
+    }
+}
+
+/// The sampled finding of a line of `findings.jsonl`.
+fn sample_of(line: &[u8], highlight: Option<std::ops::Range<usize>>) -> Option<SampleFinding> {
+    let mut sample: SampleFinding = serde_json::from_slice(line).ok()?;
+    sample.highlight = highlight;
+    Some(sample)
 }
 
 /// Every literal the text rules search for (terms and their listed variant

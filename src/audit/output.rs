@@ -47,7 +47,7 @@ pub struct FindingLine<'a> {
 
 impl<'a> FindingLine<'a> {
     /// The line for `finding` of `record`.
-    pub fn new(path: &'a str, row: u64, record: &'a Record, finding: &'a AuditFinding) -> Self {
+    pub fn new(path: &'a str, row: u64, record: &'a Record<'_>, finding: &'a AuditFinding) -> Self {
         let rule = &*finding.rule;
         FindingLine {
             path,

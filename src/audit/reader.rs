@@ -1,27 +1,27 @@
 //! Inputs and record streams: CSV/TSV, JSON Lines, and folders of transcripts.
 //!
 //! [`discover`] turns the command line's paths into [`AuditInput`]s in a
-//! stable order; [`open`] gives a [`RecordStream`] that yields one
-//! [`RawRecord`] at a time, never holding more than one record (plus the
-//! read buffer) of the input. Turning a raw record into a [`Record`] is
-//! [`Shape::decode`], a pure function run on the worker threads.
+//! stable order; [`open`] gives a [`PieceStream`] that yields the input in
+//! [`Piece`]s of whole records (see [`blocks`](super::blocks)), never
+//! holding more than one piece being filled. On the worker threads,
+//! [`Shape::each_record`] finds the records of a piece where they lie and
+//! [`Shape::decode`] turns each into a [`Record`] borrowing from it.
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ignore::WalkBuilder;
 use serde_json::Value;
 
+use super::blocks::{Block, BlockReader, Cut, Framing};
 use super::columns::{ColumnNames, Field, Layout};
 use super::config::AuditConfig;
 use super::record::{ErrorKind, FieldDecoder, Record};
-use super::split::{CsvRecord, CsvSplitter, Line, LineReader, MAX_RECORD_BYTES, Split};
+use super::split::{MAX_RECORD_BYTES, Parsed, RawField, UNTERMINATED, parse_record, too_long};
 use crate::decode::{Decoded, decode};
-
-/// Read-buffer size: large reads keep system-call overhead negligible.
-const READ_BUFFER: usize = 1 << 20;
 
 /// Extensions read as transcripts (one record per file) inside folders.
 const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "text", "log", "srt", "vtt"];
@@ -171,89 +171,83 @@ fn sniff(path: &Path) -> InputKind {
     }
 }
 
-/// Decodes the mapped fields of a CSV row.
-///
-/// A row in UTF-8 (the common case) is validated at once and becomes the
-/// record's string; otherwise each mapped field is decoded on its own, so
-/// that an error names the field and a bad byte in an unmapped column does
-/// not matter.
-fn csv_record(
-    layout: &Layout,
-    row: CsvRecord,
-    decoder: &FieldDecoder,
-) -> Result<Record, (ErrorKind, String)> {
-    let CsvRecord { bytes, fields } = row;
-    let bytes = if decoder.encoding.is_none() {
-        // simdutf8 validates Chinese text several times faster than std;
-        // the copy that follows costs less than the difference.
-        match simdutf8::basic::from_utf8(&bytes).map(str::to_owned) {
-            Ok(values) => {
-                let spans = Field::ALL.map(|field| {
-                    layout
-                        .get(field)
-                        .map_or(0..0, |column| fields[column].clone())
-                });
-                return Record::from_spans(values, spans).ok_or_else(|| {
-                    let message = "a field boundary splits a character".to_string();
-                    (ErrorKind::Undecodable, message)
-                });
-            }
-            Err(_) => bytes,
-        }
-    } else {
-        bytes
-    };
-    let mut record = Record::default();
-    for field in Field::ALL {
-        if let Some(column) = layout.get(field) {
-            record.set(field, &decoder.text(field, &bytes[fields[column].clone()])?);
-        }
-    }
-    Ok(record)
+/// A part of an input handed to the worker threads: whole records.
+#[derive(Debug)]
+pub enum Piece {
+    /// CSV records or JSON lines.
+    Block(Block),
+    /// A line too long to be a record, skipped.
+    TooLong {
+        /// Its 1-based line number.
+        line: u64,
+    },
+    /// One transcript file, one record.
+    Transcript {
+        /// Its path.
+        path: Arc<str>,
+        /// Its bytes, or why they cannot be checked.
+        bytes: Result<Vec<u8>, (ErrorKind, String)>,
+    },
 }
 
-/// One record as read, before decoding.
+impl Piece {
+    /// Bytes held, for sizing chunks.
+    pub fn weight(&self) -> usize {
+        match self {
+            Piece::Block(block) => block.bytes.len(),
+            Piece::Transcript { bytes: Ok(b), .. } => b.len(),
+            Piece::TooLong { .. } | Piece::Transcript { .. } => 0,
+        }
+    }
+}
+
+/// One record of a piece, before decoding.
 #[derive(Debug)]
-pub struct RawRecord {
-    /// The file it is in (a transcript's own path inside a folder).
-    pub path: Arc<str>,
-    /// The 1-based line it starts on.
+pub struct RawRecord<'a> {
+    /// The 1-based line of the input it starts on.
     pub row: u64,
+    /// Where it lies in its piece (to read it again, see
+    /// [`Shape::with_record_at`]).
+    pub span: Range<usize>,
     /// Its content.
-    pub body: RawBody,
+    pub body: RawBody<'a>,
 }
 
 /// The content of a raw record.
 #[derive(Debug)]
-pub enum RawBody {
+pub enum RawBody<'a> {
     /// A CSV row with the header's number of fields.
-    Csv(CsvRecord),
+    Csv {
+        /// The block the fields are ranges of.
+        input: &'a [u8],
+        /// The same block as text, if it is valid UTF-8 and no other
+        /// encoding is forced.
+        utf8: Option<&'a str>,
+        /// The fields.
+        fields: &'a [RawField],
+    },
     /// A JSONL line.
-    Json(Vec<u8>),
+    Json(&'a [u8]),
     /// A whole transcript file.
-    Transcript(Vec<u8>),
-    /// Nothing to check: an empty line or row, a binary file.
+    Transcript(&'a [u8]),
+    /// Nothing to check: an empty line or row, a blank file.
     Blank,
     /// Malformed before decoding (quoting, column count, length).
     Malformed(ErrorKind, String),
 }
 
-impl RawBody {
-    /// Approximate bytes held, for chunk sizing.
-    pub fn weight(&self) -> usize {
-        match self {
-            RawBody::Csv(r) => r.bytes.len(),
-            RawBody::Json(b) | RawBody::Transcript(b) => b.len(),
-            RawBody::Blank | RawBody::Malformed(..) => 0,
-        }
-    }
-}
-
-/// How the fields of an input's records are found.
+/// How the records of an input are framed and their fields found.
 #[derive(Clone, Debug)]
 pub enum Shape {
     /// CSV columns.
-    Csv(Layout),
+    Csv {
+        /// Which column holds which field.
+        layout: Layout,
+        /// The header's column count.
+        columns: usize,
+        /// The field delimiter.
+        delimiter: u8,
+    },
     /// JSON object keys.
     Jsonl(Arc<ColumnNames>),
     /// The whole file is the text.
@@ -261,24 +255,152 @@ pub enum Shape {
 }
 
 impl Shape {
-    /// Decodes and validates a raw body; `Ok(None)` for a blank one.
-    pub fn decode(
+    /// Calls `each` with every record of `piece`, in order.
+    pub fn each_record(
         &self,
-        body: RawBody,
+        piece: &Piece,
+        decoder: &FieldDecoder,
+        mut each: impl FnMut(RawRecord<'_>),
+    ) {
+        match piece {
+            Piece::Block(block) => self.each_in(&block.bytes, block.first_line, decoder, each),
+            Piece::TooLong { line } => {
+                let message = match self {
+                    Shape::Csv { .. } => too_long(),
+                    _ => format!("line longer than {} MiB", MAX_RECORD_BYTES >> 20),
+                };
+                each(RawRecord {
+                    row: *line,
+                    span: 0..0,
+                    body: RawBody::Malformed(ErrorKind::TooLong, message),
+                });
+            }
+            Piece::Transcript { bytes, .. } => each(RawRecord {
+                row: 1,
+                span: 0..bytes.as_ref().map_or(0, Vec::len),
+                body: match bytes {
+                    Ok(b) if b.iter().all(u8::is_ascii_whitespace) => RawBody::Blank,
+                    Ok(b) => RawBody::Transcript(b),
+                    Err((kind, message)) => RawBody::Malformed(*kind, message.clone()),
+                },
+            }),
+        }
+    }
+
+    /// Calls `with` with the record at `span` of `piece`, read again (it
+    /// was read and decoded once already, so it decodes).
+    pub fn with_record_at(
+        &self,
+        piece: &Piece,
+        span: Range<usize>,
         decoder: &FieldDecoder,
         config: &AuditConfig,
-    ) -> Result<Option<Record>, (ErrorKind, String)> {
+        with: impl FnOnce(&Record<'_>),
+    ) {
+        let mut with = Some(with);
+        let call = |raw: RawRecord<'_>| {
+            if let (Ok(Some(record)), Some(with)) =
+                (self.decode(raw.body, decoder, config), with.take())
+            {
+                with(&record);
+            }
+        };
+        match piece {
+            Piece::Block(block) => {
+                if let Some(bytes) = block.bytes.get(span) {
+                    self.each_in(bytes, 1, decoder, call);
+                }
+            }
+            Piece::Transcript { .. } => self.each_record(piece, decoder, call),
+            Piece::TooLong { .. } => {}
+        }
+    }
+
+    /// Calls `each` with every record of `bytes`, whose first line is line
+    /// `first_line` of the input.
+    fn each_in(
+        &self,
+        bytes: &[u8],
+        first_line: u64,
+        decoder: &FieldDecoder,
+        mut each: impl FnMut(RawRecord<'_>),
+    ) {
+        let (mut at, mut row) = (0, first_line);
+        match self {
+            Shape::Csv {
+                columns, delimiter, ..
+            } => {
+                // Validated once for the whole block: fields then borrow.
+                let utf8 = match decoder.encoding {
+                    None => simdutf8::basic::from_utf8(bytes).ok(),
+                    Some(_) => None,
+                };
+                let mut fields = Vec::with_capacity(*columns);
+                while at < bytes.len() {
+                    let (end, lines, body) =
+                        csv_record(bytes, utf8, at, *delimiter, *columns, &mut fields);
+                    each(RawRecord {
+                        row,
+                        span: at..end,
+                        body,
+                    });
+                    (at, row) = (end, row + lines);
+                }
+            }
+            Shape::Jsonl(_) | Shape::Transcript => {
+                while at < bytes.len() {
+                    let end =
+                        memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+                    let line = &bytes[at..end];
+                    let body = if line.iter().all(u8::is_ascii_whitespace) {
+                        RawBody::Blank
+                    } else {
+                        RawBody::Json(line)
+                    };
+                    each(RawRecord {
+                        row,
+                        span: at..end,
+                        body,
+                    });
+                    (at, row) = (end, row + 1);
+                }
+            }
+        }
+    }
+
+    /// Decodes and validates a raw body; `Ok(None)` for a blank one.
+    pub fn decode<'a>(
+        &self,
+        body: RawBody<'a>,
+        decoder: &FieldDecoder,
+        config: &AuditConfig,
+    ) -> Result<Option<Record<'a>>, (ErrorKind, String)> {
         let mut record = Record::default();
         match (self, body) {
             (_, RawBody::Blank) => return Ok(None),
             (_, RawBody::Malformed(kind, message)) => return Err((kind, message)),
-            (Shape::Csv(layout), RawBody::Csv(row)) => {
-                record = csv_record(layout, row, decoder)?;
+            (
+                Shape::Csv { layout, .. },
+                RawBody::Csv {
+                    input,
+                    utf8,
+                    fields,
+                },
+            ) => {
+                for field in Field::ALL {
+                    let Some(raw) = layout.get(field).and_then(|column| fields.get(column)) else {
+                        continue;
+                    };
+                    match utf8 {
+                        Some(text) => record.set(field, raw.text(text)),
+                        None => record.set(field, decoder.text(field, &raw.bytes(input))?),
+                    }
+                }
             }
             (Shape::Jsonl(names), RawBody::Json(line)) => {
-                let object: serde_json::Map<String, Value> = serde_json::from_slice(&line)
-                    .map_err(|e| {
-                        let kind = if std::str::from_utf8(&line).is_err() {
+                let object: serde_json::Map<String, Value> =
+                    serde_json::from_slice(line).map_err(|e| {
+                        let kind = if std::str::from_utf8(line).is_err() {
                             ErrorKind::Undecodable
                         } else {
                             ErrorKind::InvalidJson
@@ -296,8 +418,8 @@ impl Shape {
                     has_text |= field == Field::Text && value.is_some();
                     match value {
                         None | Some(Value::Null) => {}
-                        Some(Value::String(s)) => record.set(field, s),
-                        Some(other) => record.set(field, &other.to_string()),
+                        Some(Value::String(s)) => record.set(field, s.clone()),
+                        Some(other) => record.set(field, other.to_string()),
                     }
                 }
                 if !has_text {
@@ -309,13 +431,16 @@ impl Shape {
                 }
             }
             (Shape::Transcript, RawBody::Transcript(bytes)) => {
-                match decode(&bytes, decoder.encoding) {
-                    Ok(Decoded::Text { text, .. }) => record.set(Field::Text, &text),
+                match decode(bytes, decoder.encoding) {
+                    Ok(Decoded::Text { text, .. }) => record.set(Field::Text, text),
                     Ok(Decoded::Binary) => return Ok(None),
                     Err(e) => return Err((ErrorKind::Undecodable, e.to_string())),
                 }
             }
-            (_, body) => unreachable!("a {self:?} input yields no {body:?}"),
+            (_, body) => {
+                let message = format!("internal: a {self:?} input yields no {body:?}");
+                return Err((ErrorKind::Unreadable, message));
+            }
         }
         record.time = decoder.time(record.get(Field::Time))?;
         record.connected = config
@@ -325,24 +450,63 @@ impl Shape {
     }
 }
 
-/// A stream of raw records from one input.
-pub enum RecordStream {
-    /// CSV rows after the header.
-    Csv {
-        /// The splitter.
-        splitter: CsvSplitter<BufReader<File>>,
-        /// The header's column count.
-        columns: usize,
-        /// The path, shared by every record.
-        path: Arc<str>,
-    },
-    /// JSONL lines.
-    Jsonl {
-        /// The lines.
-        lines: LineReader<BufReader<File>>,
-        /// The path, shared by every record.
-        path: Arc<str>,
-    },
+/// The CSV record at `input[at]`: where it ends, the lines it spans, and
+/// its body.
+fn csv_record<'a>(
+    input: &'a [u8],
+    utf8: Option<&'a str>,
+    at: usize,
+    delimiter: u8,
+    columns: usize,
+    fields: &'a mut Vec<RawField>,
+) -> (usize, u64, RawBody<'a>) {
+    match parse_record(input, at, delimiter, true, fields) {
+        Parsed::Record { end, lines } => {
+            let body = if fields.iter().all(|f| f.range.is_empty()) {
+                RawBody::Blank
+            } else if fields.len() != columns {
+                RawBody::Malformed(
+                    ErrorKind::WrongColumnCount,
+                    format!(
+                        "wrong column count: expected {columns} fields, found {}",
+                        fields.len()
+                    ),
+                )
+            } else {
+                RawBody::Csv {
+                    input,
+                    utf8,
+                    fields,
+                }
+            };
+            (end, lines, body)
+        }
+        Parsed::Bad {
+            end,
+            lines,
+            message,
+        } => (
+            end,
+            lines,
+            RawBody::Malformed(ErrorKind::BadQuoting, message.to_string()),
+        ),
+        Parsed::Unterminated { end } => (
+            end,
+            1,
+            RawBody::Malformed(ErrorKind::BadQuoting, UNTERMINATED.to_string()),
+        ),
+        // Not in a block the reader cut; answered all the same.
+        Parsed::TooLong | Parsed::Incomplete => {
+            let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i + 1);
+            (end, 1, RawBody::Malformed(ErrorKind::TooLong, too_long()))
+        }
+    }
+}
+
+/// The pieces of one input, read on the reader thread.
+pub enum PieceStream {
+    /// CSV or JSONL, cut into blocks.
+    Blocks(BlockReader<File>),
     /// Transcript files.
     Transcripts {
         /// Files not yet read.
@@ -352,11 +516,55 @@ pub enum RecordStream {
     },
 }
 
+impl PieceStream {
+    /// Bytes consumed so far.
+    pub fn consumed(&self) -> u64 {
+        match self {
+            PieceStream::Blocks(blocks) => blocks.consumed(),
+            PieceStream::Transcripts { consumed, .. } => *consumed,
+        }
+    }
+
+    /// The next piece, of about `bytes` bytes or `records` records at
+    /// most; `None` at the end. An I/O error ends the input.
+    pub fn next_piece(&mut self, bytes: usize, records: usize) -> io::Result<Option<Piece>> {
+        match self {
+            PieceStream::Blocks(blocks) => {
+                Ok(blocks.next_cut(bytes, records)?.map(|cut| match cut {
+                    Cut::Block(block) => Piece::Block(block),
+                    Cut::TooLong { line } => Piece::TooLong { line },
+                }))
+            }
+            PieceStream::Transcripts { files, consumed } => {
+                let Some(file) = files.next() else {
+                    return Ok(None);
+                };
+                let path: Arc<str> = Arc::from(file.display().to_string());
+                let bytes = match std::fs::read(&file) {
+                    Ok(bytes) if bytes.len() > MAX_RECORD_BYTES => {
+                        *consumed += bytes.len() as u64;
+                        Err((
+                            ErrorKind::TooLong,
+                            format!("transcript longer than {} MiB", MAX_RECORD_BYTES >> 20),
+                        ))
+                    }
+                    Ok(bytes) => {
+                        *consumed += bytes.len() as u64;
+                        Ok(bytes)
+                    }
+                    Err(e) => Err((ErrorKind::Unreadable, format!("cannot read: {e}"))),
+                };
+                Ok(Some(Piece::Transcript { path, bytes }))
+            }
+        }
+    }
+}
+
 /// An input opened for reading, with the shape of its records.
 pub struct Opened {
-    /// The records.
-    pub stream: RecordStream,
-    /// How to decode them.
+    /// The pieces.
+    pub stream: PieceStream,
+    /// How to find and decode their records.
     pub shape: Shape,
     /// Fields no column holds (CSV only).
     pub missing: Vec<&'static str>,
@@ -369,16 +577,15 @@ pub fn open(
     names: &Arc<ColumnNames>,
     decoder: &FieldDecoder,
 ) -> Result<Opened, String> {
-    let path: Arc<str> = Arc::from(input.path.as_str());
-    let file = || {
-        File::open(&input.path)
-            .map(|f| BufReader::with_capacity(READ_BUFFER, f))
-            .map_err(|e| format!("cannot read: {e}"))
+    let cannot_read = |e: io::Error| format!("cannot read: {e}");
+    let blocks = |framing| {
+        let file = File::open(&input.path).map_err(cannot_read)?;
+        BlockReader::new(file, framing).map_err(cannot_read)
     };
     match &input.kind {
         InputKind::Unreadable(message) => Err(message.clone()),
         InputKind::Transcripts(files) => Ok(Opened {
-            stream: RecordStream::Transcripts {
+            stream: PieceStream::Transcripts {
                 files: files.clone().into_iter(),
                 consumed: 0,
             },
@@ -386,23 +593,33 @@ pub fn open(
             missing: Vec::new(),
         }),
         InputKind::Jsonl => Ok(Opened {
-            stream: RecordStream::Jsonl {
-                lines: LineReader::new(skip_bom(file()?)?),
-                path,
-            },
+            stream: PieceStream::Blocks(blocks(Framing::Lines)?),
             shape: Shape::Jsonl(Arc::clone(names)),
             missing: Vec::new(),
         }),
         InputKind::Csv { delimiter } => {
-            let mut splitter = CsvSplitter::new(skip_bom(file()?)?, *delimiter);
-            let header = match splitter.next_record() {
-                Err(e) => return Err(format!("cannot read: {e}")),
-                Ok(None) => return Err("empty file: no header row".to_string()),
-                Ok(Some((_, Split::Malformed(m)))) => return Err(format!("header row: {m}")),
-                Ok(Some((_, Split::Record(header)))) => header,
+            let mut blocks = blocks(Framing::Csv(*delimiter))?;
+            let header = match blocks.next_cut(1, 1).map_err(cannot_read)? {
+                None => return Err("empty file: no header row".to_string()),
+                Some(Cut::TooLong { .. }) => return Err(format!("header row: {}", too_long())),
+                Some(Cut::Block(header)) => header.bytes,
             };
-            let header: Vec<String> = (0..header.fields.len())
-                .map(|i| decoder.text(Field::Id, header.field(i)).map_err(|(_, m)| m))
+            let mut fields = Vec::new();
+            match parse_record(&header, 0, *delimiter, true, &mut fields) {
+                Parsed::Record { .. } => {}
+                Parsed::Bad { message, .. } => return Err(format!("header row: {message}")),
+                Parsed::Unterminated { .. } => return Err(format!("header row: {UNTERMINATED}")),
+                Parsed::TooLong | Parsed::Incomplete => {
+                    return Err(format!("header row: {}", too_long()));
+                }
+            }
+            let header: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    decoder
+                        .text(Field::Id, &f.bytes(&header))
+                        .map_err(|(_, m)| m)
+                })
                 .collect::<Result<_, _>>()
                 .map_err(|m| format!("header row: {}", m.replace("field `id`", "a column name")))?;
             let refs: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -415,114 +632,13 @@ pub fn open(
             }
             Ok(Opened {
                 missing: layout.missing(),
-                stream: RecordStream::Csv {
-                    splitter,
+                stream: PieceStream::Blocks(blocks),
+                shape: Shape::Csv {
+                    layout,
                     columns: header.len(),
-                    path,
+                    delimiter: *delimiter,
                 },
-                shape: Shape::Csv(layout),
             })
-        }
-    }
-}
-
-/// Drops a UTF-8 byte-order mark at the start of `reader`.
-fn skip_bom(mut reader: BufReader<File>) -> Result<BufReader<File>, String> {
-    use std::io::BufRead;
-    let head = reader.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
-    if head.starts_with(b"\xef\xbb\xbf") {
-        reader.consume(3);
-    }
-    Ok(reader)
-}
-
-impl RecordStream {
-    /// Bytes consumed so far.
-    pub fn consumed(&self) -> u64 {
-        match self {
-            RecordStream::Csv { splitter, .. } => splitter.consumed(),
-            RecordStream::Jsonl { lines, .. } => lines.consumed(),
-            RecordStream::Transcripts { consumed, .. } => *consumed,
-        }
-    }
-
-    /// The next raw record, `None` at the end. An I/O error ends the input.
-    pub fn next_record(&mut self) -> io::Result<Option<RawRecord>> {
-        match self {
-            RecordStream::Csv {
-                splitter,
-                columns,
-                path,
-            } => {
-                let Some((row, split)) = splitter.next_record()? else {
-                    return Ok(None);
-                };
-                let body = match split {
-                    Split::Record(r) if r.is_blank() => RawBody::Blank,
-                    Split::Record(r) if r.fields.len() != *columns => RawBody::Malformed(
-                        ErrorKind::WrongColumnCount,
-                        format!(
-                            "wrong column count: expected {columns} fields, found {}",
-                            r.fields.len()
-                        ),
-                    ),
-                    Split::Record(r) => RawBody::Csv(r),
-                    Split::Malformed(m) if m.starts_with("record longer") => {
-                        RawBody::Malformed(ErrorKind::TooLong, m)
-                    }
-                    Split::Malformed(m) => RawBody::Malformed(ErrorKind::BadQuoting, m),
-                };
-                Ok(Some(RawRecord {
-                    path: Arc::clone(path),
-                    row,
-                    body,
-                }))
-            }
-            RecordStream::Jsonl { lines, path } => {
-                let Some((row, line)) = lines.next_line()? else {
-                    return Ok(None);
-                };
-                let body = match line {
-                    Line::TooLong => RawBody::Malformed(
-                        ErrorKind::TooLong,
-                        format!("line longer than {} MiB", MAX_RECORD_BYTES >> 20),
-                    ),
-                    Line::Bytes(b) if b.iter().all(u8::is_ascii_whitespace) => RawBody::Blank,
-                    Line::Bytes(b) => RawBody::Json(b),
-                };
-                Ok(Some(RawRecord {
-                    path: Arc::clone(path),
-                    row,
-                    body,
-                }))
-            }
-            RecordStream::Transcripts { files, consumed } => {
-                let Some(file) = files.next() else {
-                    return Ok(None);
-                };
-                let path: Arc<str> = Arc::from(file.display().to_string());
-                let body = match std::fs::read(&file) {
-                    Ok(bytes) if bytes.len() > MAX_RECORD_BYTES => {
-                        *consumed += bytes.len() as u64;
-                        RawBody::Malformed(
-                            ErrorKind::TooLong,
-                            format!("transcript longer than {} MiB", MAX_RECORD_BYTES >> 20),
-                        )
-                    }
-                    Ok(bytes) => {
-                        *consumed += bytes.len() as u64;
-                        if bytes.iter().all(u8::is_ascii_whitespace) {
-                            RawBody::Blank
-                        } else {
-                            RawBody::Transcript(bytes)
-                        }
-                    }
-                    Err(e) => {
-                        RawBody::Malformed(ErrorKind::Unreadable, format!("cannot read: {e}"))
-                    }
-                };
-                Ok(Some(RawRecord { path, row: 1, body }))
-            }
         }
     }
 }
@@ -532,22 +648,16 @@ mod tests {
     use super::*;
     use crate::audit::columns::FIELD_COUNT;
 
-    /// A row of three columns: id, text, and an unmapped one.
-    fn row(columns: [&[u8]; 3]) -> CsvRecord {
-        let mut record = CsvRecord::default();
-        for column in columns {
-            let start = record.bytes.len();
-            record.bytes.extend_from_slice(column);
-            record.fields.push(start..record.bytes.len());
-        }
-        record
-    }
-
-    fn layout() -> Layout {
+    /// A CSV shape of three columns: id, text, and an unmapped one.
+    fn shape() -> Shape {
         let mut columns = [None; FIELD_COUNT];
         columns[Field::Id.index()] = Some(0);
         columns[Field::Text.index()] = Some(1);
-        Layout { columns }
+        Shape::Csv {
+            layout: Layout { columns },
+            columns: 3,
+            delimiter: b',',
+        }
     }
 
     const UTF8: FieldDecoder = FieldDecoder {
@@ -555,22 +665,45 @@ mod tests {
         utc_offset: None,
     };
 
+    /// The id and text of each record of `bytes`, or its error.
+    fn decode_all(
+        bytes: &[u8],
+        decoder: &FieldDecoder,
+    ) -> Vec<Result<(String, String), ErrorKind>> {
+        let shape = shape();
+        let config = AuditConfig::builtin();
+        let piece = Piece::Block(Block {
+            bytes: bytes.to_vec(),
+            first_line: 1,
+        });
+        let mut out = Vec::new();
+        shape.each_record(&piece, decoder, |raw| {
+            out.push(match shape.decode(raw.body, decoder, &config) {
+                Ok(Some(r)) => Ok((r.get(Field::Id).to_string(), r.get(Field::Text).to_string())),
+                Ok(None) => Ok(Default::default()),
+                Err((kind, _)) => Err(kind),
+            });
+        });
+        out
+    }
+
     #[test]
-    fn a_utf8_row_becomes_the_record() {
-        let record = csv_record(&layout(), row([b"R1", "还款".as_bytes(), b"x"]), &UTF8).unwrap();
-        assert_eq!(record.get(Field::Id), "R1");
-        assert_eq!(record.get(Field::Text), "还款");
-        assert_eq!(record.get(Field::Agent), "");
+    fn utf8_fields_borrow_and_escaped_quotes_are_unescaped() {
+        let rows = decode_all("R1,还款,x\nR2,\"说\"\"好\"\"\",y\n".as_bytes(), &UTF8);
+        assert_eq!(
+            rows,
+            vec![
+                Ok(("R1".to_string(), "还款".to_string())),
+                Ok(("R2".to_string(), "说\"好\"".to_string())),
+            ]
+        );
     }
 
     #[test]
     fn a_bad_byte_counts_only_in_a_mapped_column() {
-        let unmapped = csv_record(&layout(), row([b"R1", "还款".as_bytes(), b"\xff"]), &UTF8);
-        assert_eq!(unmapped.unwrap().get(Field::Text), "还款");
-        let (kind, message) =
-            csv_record(&layout(), row([b"R1", b"\xff", b"x"]), &UTF8).unwrap_err();
-        assert_eq!(kind, ErrorKind::Undecodable);
-        assert!(message.contains("`text`"), "{message}");
+        let rows = decode_all(b"R1,ok,\xff\nR2,\xff,x\n", &UTF8);
+        assert_eq!(rows[0], Ok(("R1".to_string(), "ok".to_string())));
+        assert_eq!(rows[1], Err(ErrorKind::Undecodable));
     }
 
     #[test]
@@ -579,8 +712,31 @@ mod tests {
             encoding: Some(encoding_rs::GB18030),
             utc_offset: None,
         };
-        let (text, _, _) = encoding_rs::GB18030.encode("还款");
-        let record = csv_record(&layout(), row([b"R1", &text, b"x"]), &gb18030).unwrap();
-        assert_eq!(record.get(Field::Text), "还款");
+        let (text, _, _) = encoding_rs::GB18030.encode("R1,还款,x\n");
+        assert_eq!(
+            decode_all(&text, &gb18030),
+            vec![Ok(("R1".to_string(), "还款".to_string()))]
+        );
+    }
+
+    #[test]
+    fn a_record_read_again_is_the_record_read_first() {
+        let shape = shape();
+        let config = AuditConfig::builtin();
+        let bytes = "R1,一,x\nR2,\"二\n行\",y\nR3,三,z\n".as_bytes().to_vec();
+        let piece = Piece::Block(Block {
+            bytes,
+            first_line: 1,
+        });
+        let mut spans = Vec::new();
+        shape.each_record(&piece, &UTF8, |raw| spans.push(raw.span));
+        assert_eq!(spans.len(), 3);
+        let mut texts = Vec::new();
+        for span in spans {
+            shape.with_record_at(&piece, span, &UTF8, &config, |record| {
+                texts.push(record.get(Field::Text).to_string());
+            });
+        }
+        assert_eq!(texts, ["一", "二\n行", "三"]);
     }
 }

@@ -5,6 +5,7 @@
 //! connected flag that is neither yes nor no makes the record *failed*, with
 //! its file and row, never silently repaired.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
@@ -15,46 +16,28 @@ use super::columns::{FIELD_COUNT, Field};
 
 /// A decoded record.
 ///
-/// The field values live back to back in one string, so that a record is
-/// one allocation (a CSV row in UTF-8 is validated and copied whole: its
-/// unescaped bytes become the string, with each field a range of it).
+/// Field values borrow from the block the record was read from wherever
+/// they can (a CSV field in UTF-8 without escaped quotes); a value that had
+/// to be decoded or unescaped is owned.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Record {
-    /// The field values.
-    values: String,
-    /// Each field's range in `values`, in [`Field::ALL`] order; empty when
-    /// absent.
-    spans: [Range<usize>; FIELD_COUNT],
+pub struct Record<'a> {
+    /// The field values, in [`Field::ALL`] order; empty when absent.
+    values: [Cow<'a, str>; FIELD_COUNT],
     /// The call start time, if the record has one.
     pub time: Option<CallTime>,
     /// Whether the call was connected, if known.
     pub connected: Option<bool>,
 }
 
-impl Record {
-    /// A record whose field values are the given ranges of `values`;
-    /// `None` if a range is not within `values` on character boundaries.
-    pub fn from_spans(values: String, spans: [Range<usize>; FIELD_COUNT]) -> Option<Record> {
-        spans
-            .iter()
-            .all(|span| values.get(span.clone()).is_some())
-            .then(|| Record {
-                values,
-                spans,
-                ..Record::default()
-            })
-    }
-
+impl<'a> Record<'a> {
     /// The value of `field` (empty when absent).
     pub fn get(&self, field: Field) -> &str {
-        &self.values[self.spans[field.index()].clone()]
+        &self.values[field.index()]
     }
 
     /// Sets the value of `field`.
-    pub fn set(&mut self, field: Field, value: &str) {
-        let start = self.values.len();
-        self.values.push_str(value);
-        self.spans[field.index()] = start..self.values.len();
+    pub fn set(&mut self, field: Field, value: impl Into<Cow<'a, str>>) {
+        self.values[field.index()] = value.into();
     }
 }
 
@@ -92,7 +75,7 @@ pub enum ErrorKind {
     BadConnected,
     /// A record without the text field.
     MissingText,
-    /// A record longer than the splitter accepts.
+    /// A record longer than the parser accepts.
     TooLong,
     /// A transcript file that cannot be read.
     Unreadable,

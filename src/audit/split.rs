@@ -1,404 +1,237 @@
-//! Splitting a byte stream into lines and strict RFC 4180 CSV records.
+//! Strict RFC 4180 CSV records and JSONL lines, parsed where they lie in
+//! memory.
 //!
 //! Why not the `csv` crate: it is deliberately lenient about quoting. It
 //! reads `ab"c` and `"ab"c` without complaint, and an unterminated quote
 //! swallows the rest of the file into one field, unbounded in memory and
 //! silently losing every later row. An audit must report those rows, so this
-//! splitter is strict:
+//! parser is strict:
 //!
-//! - a quote may only open a field; inside an unquoted field it is an error;
+//! - a quote may only open a field; inside an unquoted field it is an error,
+//!   and the record ends with its line;
 //! - after a closing quote only a delimiter, a line end or a second quote
-//!   (an escaped quote) may follow;
+//!   (an escaped quote) may follow; anything else is an error, and the
+//!   record ends with that line;
 //! - a quoted field still open at the end of input, or after
-//!   [`MAX_RECORD_BYTES`], is an unterminated quote. It is reported at the line
-//!   where the record started, and parsing resumes at the next line, so the
-//!   rows after it are still read.
+//!   [`MAX_RECORD_BYTES`], is an unterminated quote. It is reported at the
+//!   line where the record started, and parsing resumes at the next line, so
+//!   the rows after it are still read;
+//! - a line longer than [`MAX_RECORD_BYTES`] is too long to be a record.
 //!
-//! Memory is bounded by one record of at most [`MAX_RECORD_BYTES`] plus the
-//! reader's buffer, whatever the input size.
+//! Fields are ranges of the input, never copies: a field holding escaped
+//! quotes (`""`) is unescaped only when its value is asked for.
 
-use std::collections::VecDeque;
-use std::io::{self, BufRead};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// The longest record (or JSON line) read; longer ones are reported.
 pub const MAX_RECORD_BYTES: usize = 8 << 20;
 
-/// Reads physical lines, keeping their number and the bytes consumed.
-pub struct LineReader<R> {
-    reader: R,
-    /// Lines handed out so far (the last one's 1-based number).
-    line: u64,
-    /// Bytes consumed from `reader`.
-    consumed: u64,
-    /// Lines read ahead and given back (after an unterminated quote).
-    pushed_back: VecDeque<(u64, Vec<u8>)>,
+/// One field of a CSV record: where its content lies in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawField {
+    /// The content's range (inside the quotes of a quoted field).
+    pub range: Range<usize>,
+    /// Whether the content holds escaped quotes (`""`).
+    pub escaped: bool,
 }
 
-/// One physical line.
-pub enum Line {
-    /// The line's bytes, terminator included.
-    Bytes(Vec<u8>),
-    /// The line was longer than [`MAX_RECORD_BYTES`]; it was skipped.
-    TooLong,
-}
-
-impl<R: BufRead> LineReader<R> {
-    /// Wraps `reader`.
-    pub fn new(reader: R) -> LineReader<R> {
-        LineReader {
-            reader,
-            line: 0,
-            consumed: 0,
-            pushed_back: VecDeque::new(),
+impl RawField {
+    /// The field's value in `input`, with escaped quotes unescaped.
+    pub fn bytes<'a>(&self, input: &'a [u8]) -> Cow<'a, [u8]> {
+        let raw = &input[self.range.clone()];
+        if !self.escaped {
+            return Cow::Borrowed(raw);
         }
+        let mut value = Vec::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(q) = memchr::memchr(b'"', rest) {
+            // Inside quoted content every quote is the first of a pair.
+            value.extend_from_slice(&rest[..=q]);
+            rest = rest.get(q + 2..).unwrap_or_default();
+        }
+        value.extend_from_slice(rest);
+        Cow::Owned(value)
     }
 
-    /// Bytes consumed from the underlying reader.
-    pub fn consumed(&self) -> u64 {
-        self.consumed
-    }
-
-    /// The next line and its 1-based number, or `None` at the end.
-    pub fn next_line(&mut self) -> io::Result<Option<(u64, Line)>> {
-        if let Some((number, bytes)) = self.pushed_back.pop_front() {
-            return Ok(Some((number, Line::Bytes(bytes))));
-        }
-        let mut buf = Vec::new();
-        let mut too_long = false;
-        loop {
-            let available = self.reader.fill_buf()?;
-            if available.is_empty() {
-                break;
-            }
-            let (take, done) = match memchr::memchr(b'\n', available) {
-                Some(i) => (i + 1, true),
-                None => (available.len(), false),
-            };
-            if !too_long {
-                if buf.len() + take > MAX_RECORD_BYTES {
-                    too_long = true;
-                    buf = Vec::new();
-                } else {
-                    buf.extend_from_slice(&available[..take]);
-                }
-            }
-            self.reader.consume(take);
-            self.consumed += take as u64;
-            if done {
-                break;
-            }
-        }
-        if buf.is_empty() && !too_long {
-            return Ok(None);
-        }
-        self.line += 1;
-        let line = if too_long {
-            Line::TooLong
-        } else {
-            Line::Bytes(buf)
-        };
-        Ok(Some((self.line, line)))
-    }
-
-    /// Parses the next line where it lies in the read buffer, without
-    /// copying it, when it lies there whole (nearly always). `Ok(None)` when
-    /// it does not (a line given back, one running past the buffer, the
-    /// last line without a terminator, the end): nothing is consumed then,
-    /// and [`next_line`](Self::next_line) reads it.
-    fn parse_in_buffer<T>(
-        &mut self,
-        parse: impl FnOnce(&[u8]) -> T,
-    ) -> io::Result<Option<(u64, T)>> {
-        if !self.pushed_back.is_empty() {
-            return Ok(None);
-        }
-        let available = self.reader.fill_buf()?;
-        let take = match memchr::memchr(b'\n', available) {
-            Some(i) if i < MAX_RECORD_BYTES => i + 1,
-            _ => return Ok(None),
-        };
-        let parsed = parse(&available[..take]);
-        self.reader.consume(take);
-        self.consumed += take as u64;
-        self.line += 1;
-        Ok(Some((self.line, parsed)))
-    }
-
-    /// Gives lines back, to be read again before any new line.
-    fn push_back(&mut self, lines: impl IntoIterator<Item = (u64, Vec<u8>)>) {
-        for (i, line) in lines.into_iter().enumerate() {
-            self.pushed_back.insert(i, line);
+    /// The field's value in `input`, which is valid UTF-8 (a field starts
+    /// and ends next to an ASCII quote, delimiter or line end, so it is on
+    /// character boundaries).
+    pub fn text<'a>(&self, input: &'a str) -> Cow<'a, str> {
+        match self.bytes(input.as_bytes()) {
+            Cow::Borrowed(_) => Cow::Borrowed(&input[self.range.clone()]),
+            Cow::Owned(bytes) => Cow::Owned(String::from_utf8(bytes).unwrap_or_default()),
         }
     }
 }
 
-/// A CSV record: unescaped field bytes and each field's range.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CsvRecord {
-    /// The unescaped bytes of all fields, back to back.
-    pub bytes: Vec<u8>,
-    /// Each field's range in `bytes`.
-    pub fields: Vec<Range<usize>>,
-}
-
-impl CsvRecord {
-    /// The bytes of field `i`.
-    pub fn field(&self, i: usize) -> &[u8] {
-        &self.bytes[self.fields[i].clone()]
-    }
-
-    /// Whether every field is empty (an empty line or `,,,`).
-    pub fn is_blank(&self) -> bool {
-        self.fields.iter().all(|f| f.is_empty())
-    }
-}
-
-/// What the splitter read at one row.
+/// What [`parse_record`] found at the start of a record.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Split {
-    /// A well-formed record.
-    Record(CsvRecord),
-    /// A malformed record: what is wrong with it.
-    Malformed(String),
+pub enum Parsed {
+    /// A well-formed record; its fields are in the caller's vector.
+    Record {
+        /// Where the record ends (after its line terminator).
+        end: usize,
+        /// The physical lines it spans.
+        lines: u64,
+    },
+    /// A malformed record.
+    Bad {
+        /// Where the record ends: with the line the error is on.
+        end: usize,
+        /// The physical lines it spans.
+        lines: u64,
+        /// What is wrong.
+        message: &'static str,
+    },
+    /// A quoted field that does not close within the input and
+    /// [`MAX_RECORD_BYTES`]: the record is its first line alone.
+    Unterminated {
+        /// Where the first line ends.
+        end: usize,
+    },
+    /// The first line is longer than [`MAX_RECORD_BYTES`].
+    TooLong,
+    /// The input ends inside the record and more of it is coming.
+    Incomplete,
 }
 
-/// Splits a stream into strict CSV records.
-pub struct CsvSplitter<R> {
-    lines: LineReader<R>,
-    delimiter: u8,
-    /// Fields of the last record: room reserved for the next one's.
-    last_width: usize,
-}
+/// The message of an unterminated quote.
+pub const UNTERMINATED: &str = "quoted field is never closed";
 
-impl<R: BufRead> CsvSplitter<R> {
-    /// A splitter over `reader` with field delimiter `delimiter`.
-    pub fn new(reader: R, delimiter: u8) -> CsvSplitter<R> {
-        CsvSplitter {
-            lines: LineReader::new(reader),
-            delimiter,
-            last_width: 0,
-        }
-    }
-
-    /// Bytes consumed so far.
-    pub fn consumed(&self) -> u64 {
-        self.lines.consumed()
-    }
-
-    /// The next record and the 1-based line it starts on.
-    pub fn next_record(&mut self) -> io::Result<Option<(u64, Split)>> {
-        let mut parser = FieldParser::new(self.delimiter, self.last_width);
-        let first = self
-            .lines
-            .parse_in_buffer(|line| (line.len(), parser.feed(line)))?;
-        let (row, mut size, mut state) = match first {
-            Some((row, (size, state))) => (row, size, state),
-            None => {
-                let Some((row, first)) = self.lines.next_line()? else {
-                    return Ok(None);
-                };
-                let Line::Bytes(first) = first else {
-                    return Ok(Some((row, Split::Malformed(too_long()))));
-                };
-                (row, first.len(), parser.feed(&first))
-            }
-        };
-        // Lines read past `first` while inside a quoted field, kept so that
-        // they can be re-read if the quote turns out to be unterminated.
-        let mut continuation: Vec<(u64, Vec<u8>)> = Vec::new();
-        while state == State::InQuotes {
-            match self.lines.next_line()? {
-                Some((number, Line::Bytes(line))) if size + line.len() <= MAX_RECORD_BYTES => {
-                    size += line.len();
-                    state = parser.feed(&line);
-                    continuation.push((number, line));
-                }
-                Some((number, line)) => {
-                    // Too long to be one record: give the lines back.
-                    if let Line::Bytes(line) = line {
-                        continuation.push((number, line));
-                    }
-                    self.lines.push_back(continuation);
-                    return Ok(Some((row, Split::Malformed(unterminated()))));
-                }
-                None => {
-                    self.lines.push_back(continuation);
-                    return Ok(Some((row, Split::Malformed(unterminated()))));
-                }
-            }
-        }
-        Ok(Some((
-            row,
-            match state {
-                State::Done => {
-                    let record = parser.finish();
-                    self.last_width = record.fields.len();
-                    Split::Record(record)
-                }
-                State::Bad(message) => Split::Malformed(message),
-                State::InQuotes => unreachable!("loop ends only outside quotes"),
-            },
-        )))
-    }
-}
-
-fn unterminated() -> String {
-    "quoted field is never closed".to_string()
-}
-
-fn too_long() -> String {
+/// The message of a record longer than [`MAX_RECORD_BYTES`].
+pub fn too_long() -> String {
     format!("record longer than {} MiB", MAX_RECORD_BYTES >> 20)
 }
 
-/// Where a [`FieldParser`] is after a line.
-#[derive(Debug, PartialEq, Eq)]
-enum State {
-    /// The record is complete.
-    Done,
-    /// The line ended inside a quoted field.
-    InQuotes,
-    /// The record is malformed.
-    Bad(String),
-}
-
-/// Parses the physical lines of one record, field by field.
-struct FieldParser {
+/// Parses the record starting at `input[start]` (the start of a line) into
+/// `fields`. `at_end` says whether the input ends where the data ends;
+/// otherwise a record running to the end of `input` is
+/// [`Incomplete`](Parsed::Incomplete).
+pub fn parse_record(
+    input: &[u8],
+    start: usize,
     delimiter: u8,
-    record: CsvRecord,
-    field_start: usize,
-    /// Inside a quoted field that continues on the next line.
-    in_quotes: bool,
-}
-
-/// What follows a closing quote.
-enum AfterQuote {
-    /// A delimiter: the next field starts.
-    NextField,
-    /// The end of the line: the record is complete.
-    EndOfRecord,
-    /// Anything else.
-    Bad,
-}
-
-impl FieldParser {
-    fn new(delimiter: u8, width: usize) -> FieldParser {
-        FieldParser {
-            delimiter,
-            record: CsvRecord {
-                bytes: Vec::new(),
-                fields: Vec::with_capacity(width),
-            },
-            field_start: 0,
-            in_quotes: false,
-        }
+    at_end: bool,
+    fields: &mut Vec<RawField>,
+) -> Parsed {
+    fields.clear();
+    let Some(mut line_end) = line_end(input, start, at_end) else {
+        return if input.len() - start > MAX_RECORD_BYTES {
+            Parsed::TooLong
+        } else {
+            Parsed::Incomplete
+        };
+    };
+    if line_end - start > MAX_RECORD_BYTES {
+        return Parsed::TooLong;
     }
-
-    fn finish(self) -> CsvRecord {
-        self.record
-    }
-
-    fn end_field(&mut self) {
-        let end = self.record.bytes.len();
-        self.record.fields.push(self.field_start..end);
-        self.field_start = end;
-    }
-
-    /// Consumes one physical line (with its terminator, if any).
-    fn feed(&mut self, line: &[u8]) -> State {
-        // The fields' bytes are at most the line's: one allocation.
-        self.record.bytes.reserve(line.len());
-        let mut i = 0;
-        let mut resume_quoted = self.in_quotes;
-        loop {
-            // At the start of a field, or inside a quoted field continued
-            // from the previous line.
-            if resume_quoted || line.get(i) == Some(&b'"') {
-                if !resume_quoted {
-                    i += 1;
-                }
-                resume_quoted = false;
-                if !self.quoted(line, &mut i) {
-                    self.in_quotes = true;
-                    return State::InQuotes;
-                }
-                self.in_quotes = false;
-                match self.after_quote(line, &mut i) {
-                    AfterQuote::NextField => continue,
-                    AfterQuote::EndOfRecord => return self.end_record(),
-                    AfterQuote::Bad => {
-                        return State::Bad("text after the closing quote of a field".to_string());
+    let first_end = line_end;
+    let mut lines = 1;
+    let mut i = start;
+    loop {
+        if input.get(i) == Some(&b'"') && i < line_end {
+            // A quoted field: find its closing quote, maybe lines later.
+            let open = i;
+            let limit = input.len().min(start + MAX_RECORD_BYTES);
+            let mut escaped = false;
+            let mut at = open + 1;
+            let close = loop {
+                match memchr::memchr(b'"', &input[at.min(limit)..limit]) {
+                    Some(q) if input.get(at + q + 1) == Some(&b'"') => {
+                        escaped = true;
+                        at += q + 2;
                     }
+                    Some(q) => break at + q,
+                    None if limit == input.len() && !at_end => return Parsed::Incomplete,
+                    None => return Parsed::Unterminated { end: first_end },
                 }
-            }
-            // An unquoted field (possibly empty).
-            let rest = &line[i..];
-            let stop = memchr::memchr3(self.delimiter, b'"', b'\n', rest).unwrap_or(rest.len());
-            let mut content = &rest[..stop];
-            match rest.get(stop) {
-                Some(b'"') => {
-                    return State::Bad("quote inside an unquoted field".to_string());
-                }
-                Some(&b) if b == self.delimiter => {
-                    self.record.bytes.extend_from_slice(content);
-                    self.end_field();
-                    i += stop + 1;
-                }
-                _ => {
-                    if content.last() == Some(&b'\r') {
-                        content = &content[..content.len() - 1];
-                    }
-                    self.record.bytes.extend_from_slice(content);
-                    return self.end_record();
-                }
-            }
-        }
-    }
-
-    fn end_record(&mut self) -> State {
-        self.end_field();
-        State::Done
-    }
-
-    /// What follows the closing quote at `line[*i - 1]`.
-    fn after_quote(&mut self, line: &[u8], i: &mut usize) -> AfterQuote {
-        match line.get(*i) {
-            Some(&b) if b == self.delimiter => {
-                self.end_field();
-                *i += 1;
-                AfterQuote::NextField
-            }
-            None | Some(b'\n') => AfterQuote::EndOfRecord,
-            Some(b'\r') if matches!(line.get(*i + 1), None | Some(b'\n')) => {
-                AfterQuote::EndOfRecord
-            }
-            Some(_) => AfterQuote::Bad,
-        }
-    }
-
-    /// Reads quoted content from `line[*i..]`; true once the closing quote
-    /// is consumed, false if the line ends inside the quotes.
-    fn quoted(&mut self, line: &[u8], i: &mut usize) -> bool {
-        loop {
-            let rest = &line[*i..];
-            match memchr::memchr(b'"', rest) {
-                None => {
-                    self.record.bytes.extend_from_slice(rest);
-                    *i = line.len();
-                    return false;
-                }
-                Some(q) => {
-                    self.record.bytes.extend_from_slice(&rest[..q]);
-                    if rest.get(q + 1) == Some(&b'"') {
-                        self.record.bytes.push(b'"');
-                        *i += q + 2;
+            };
+            if close >= line_end {
+                let Some(end) = self::line_end(input, close, at_end) else {
+                    return if at_end || input.len() - start > MAX_RECORD_BYTES {
+                        Parsed::Unterminated { end: first_end }
                     } else {
-                        *i += q + 1;
-                        return true;
-                    }
+                        Parsed::Incomplete
+                    };
+                };
+                if end - start > MAX_RECORD_BYTES {
+                    return Parsed::Unterminated { end: first_end };
+                }
+                lines += memchr::memchr_iter(b'\n', &input[line_end..close]).count() as u64 + 1;
+                line_end = end;
+            }
+            fields.push(RawField {
+                range: open + 1..close,
+                escaped,
+            });
+            i = close + 1;
+            match input.get(i) {
+                Some(&b) if b == delimiter => i += 1,
+                None | Some(b'\n') => {
+                    return Parsed::Record {
+                        end: line_end,
+                        lines,
+                    };
+                }
+                Some(b'\r') if matches!(input.get(i + 1), None | Some(b'\n')) => {
+                    return Parsed::Record {
+                        end: line_end,
+                        lines,
+                    };
+                }
+                Some(_) => {
+                    return Parsed::Bad {
+                        end: line_end,
+                        lines,
+                        message: "text after the closing quote of a field",
+                    };
                 }
             }
+            continue;
         }
+        // An unquoted field (possibly empty), within the current line.
+        let rest = &input[i..line_end];
+        let stop = memchr::memchr3(delimiter, b'"', b'\n', rest).unwrap_or(rest.len());
+        match rest.get(stop) {
+            Some(b'"') => {
+                return Parsed::Bad {
+                    end: line_end,
+                    lines,
+                    message: "quote inside an unquoted field",
+                };
+            }
+            Some(&b) if b == delimiter => {
+                fields.push(RawField {
+                    range: i..i + stop,
+                    escaped: false,
+                });
+                i += stop + 1;
+            }
+            _ => {
+                let content = &rest[..stop];
+                let len = content.len() - usize::from(content.last() == Some(&b'\r'));
+                fields.push(RawField {
+                    range: i..i + len,
+                    escaped: false,
+                });
+                return Parsed::Record {
+                    end: line_end,
+                    lines,
+                };
+            }
+        }
+    }
+}
+
+/// The end of the line starting at `at` (after its `\n`, or the end of the
+/// input for a last line without one when `at_end`); `None` if the line
+/// runs past the input.
+pub fn line_end(input: &[u8], at: usize, at_end: bool) -> Option<usize> {
+    match memchr::memchr(b'\n', &input[at..]) {
+        Some(i) => Some(at + i + 1),
+        None if at_end && at < input.len() => Some(input.len()),
+        None => None,
     }
 }
 
@@ -406,19 +239,33 @@ impl FieldParser {
 mod tests {
     use super::*;
 
+    /// Every record of `input` as `(row, fields or error)`.
     fn split_all(input: &str) -> Vec<(u64, Result<Vec<String>, String>)> {
-        let mut splitter = CsvSplitter::new(input.as_bytes(), b',');
+        let input = input.as_bytes();
+        let (mut at, mut row) = (0, 1);
+        let mut fields = Vec::new();
         let mut out = Vec::new();
-        while let Some((row, split)) = splitter.next_record().unwrap() {
-            out.push((
-                row,
-                match split {
-                    Split::Record(r) => Ok((0..r.fields.len())
-                        .map(|i| String::from_utf8(r.field(i).to_vec()).unwrap())
-                        .collect()),
-                    Split::Malformed(m) => Err(m),
-                },
-            ));
+        while at < input.len() {
+            let value = |f: &RawField| String::from_utf8(f.bytes(input).into_owned()).unwrap();
+            match parse_record(input, at, b',', true, &mut fields) {
+                Parsed::Record { end, lines } => {
+                    out.push((row, Ok(fields.iter().map(value).collect())));
+                    (at, row) = (end, row + lines);
+                }
+                Parsed::Bad {
+                    end,
+                    lines,
+                    message,
+                } => {
+                    out.push((row, Err(message.to_string())));
+                    (at, row) = (end, row + lines);
+                }
+                Parsed::Unterminated { end } => {
+                    out.push((row, Err(UNTERMINATED.to_string())));
+                    (at, row) = (end, row + 1);
+                }
+                other => panic!("{other:?} at the end of the input"),
+            }
         }
         out
     }
@@ -443,56 +290,84 @@ mod tests {
 
     #[test]
     fn stray_quotes_are_bad_quoting() {
-        let rows = split_all("a\"b,c\n\"ab\"c,d\nok,1\n");
+        let rows = split_all("a\"b,c\n\"ab\"c,d\n\"two\nlines\"x,e\nok,1\n");
         assert!(rows[0].1.as_ref().unwrap_err().contains("quote inside"));
         assert!(
             rows[1]
                 .1
                 .as_ref()
                 .unwrap_err()
-                .contains("after the closing quote")
+                .contains("after the closing")
         );
-        assert_eq!(rows[2], (3, ok(&["ok", "1"])));
+        assert_eq!(rows[2].0, 3);
+        assert!(
+            rows[2]
+                .1
+                .as_ref()
+                .unwrap_err()
+                .contains("after the closing")
+        );
+        assert_eq!(rows[3], (5, ok(&["ok", "1"])));
     }
 
     #[test]
     fn unterminated_quote_is_reported_and_later_rows_survive() {
         let rows = split_all("h,t\n1,\"never closed\n2,fine\n3,also fine\n");
         assert_eq!(rows[0], (1, ok(&["h", "t"])));
-        assert_eq!(rows[1].0, 2);
-        assert!(rows[1].1.as_ref().unwrap_err().contains("never closed"));
+        assert_eq!(rows[1], (2, Err(UNTERMINATED.to_string())));
         assert_eq!(rows[2], (3, ok(&["2", "fine"])));
         assert_eq!(rows[3], (4, ok(&["3", "also fine"])));
     }
 
     #[test]
-    fn records_are_the_same_whatever_the_read_buffer_size() {
-        let input = "h,t\n1,\"two\nlines\"\n2,\"a \"\"q\"\"\"\nbad\"q,x\n3,\"open\n4,last";
-        let read = |capacity: usize| {
-            let reader = io::BufReader::with_capacity(capacity, input.as_bytes());
-            let mut splitter = CsvSplitter::new(reader, b',');
-            let mut rows = Vec::new();
-            while let Some(row) = splitter.next_record().unwrap() {
-                rows.push(row);
-            }
-            (rows, splitter.consumed())
-        };
-        let whole = read(1 << 16);
-        assert_eq!(whole.0.len(), 6, "{:?}", whole.0);
-        assert_eq!(whole.1, input.len() as u64);
-        for capacity in [1, 2, 3, 5, 8, 13] {
-            assert_eq!(read(capacity), whole, "buffer of {capacity} bytes");
+    fn a_quote_closed_after_the_record_limit_is_unterminated() {
+        let mut input = b"1,\"open\n".to_vec();
+        input.resize(MAX_RECORD_BYTES + 100, b'y');
+        input.extend_from_slice(b"\",x\n2,after\n");
+        let mut fields = Vec::new();
+        assert_eq!(
+            parse_record(&input, 0, b',', true, &mut fields),
+            Parsed::Unterminated { end: 8 }
+        );
+    }
+
+    #[test]
+    fn a_line_past_the_record_limit_is_too_long() {
+        let mut input = b"1,".to_vec();
+        input.resize(MAX_RECORD_BYTES + 1, b'x');
+        let mut fields = Vec::new();
+        for at_end in [true, false] {
+            assert_eq!(
+                parse_record(&input, 0, b',', at_end, &mut fields),
+                Parsed::TooLong
+            );
         }
     }
 
     #[test]
-    fn empty_lines_are_blank_records() {
-        let mut splitter = CsvSplitter::new(&b"a\n\n,\n"[..], b',');
-        let mut blanks = 0;
-        while let Some((_, Split::Record(r))) = splitter.next_record().unwrap() {
-            blanks += usize::from(r.is_blank());
+    fn a_record_cut_by_the_end_of_the_input_is_incomplete() {
+        let mut fields = Vec::new();
+        for partial in [
+            "1,abc",
+            "1,\"ab\nc",
+            "1,\"ab\"",
+            "1,\"ab\"\"",
+            "1,\"a\nb\",c",
+        ] {
+            assert_eq!(
+                parse_record(partial.as_bytes(), 0, b',', false, &mut fields),
+                Parsed::Incomplete,
+                "{partial:?}"
+            );
         }
-        assert_eq!(blanks, 2);
-        assert_eq!(splitter.consumed(), 5);
+    }
+
+    #[test]
+    fn empty_lines_and_empty_fields() {
+        let rows = split_all("a\n\n,\n");
+        assert_eq!(
+            rows,
+            vec![(1, ok(&["a"])), (2, ok(&[""])), (3, ok(&["", ""]))]
+        );
     }
 }

@@ -9,14 +9,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::check::AuditFinding;
-use super::columns::Field;
 use super::config::{MetaRules, Profile};
-use super::record::{Record, RecordError};
-use crate::finding::Category;
+use super::record::RecordError;
+use crate::finding::{Category, RuleInfo};
 
 /// The version of the summary and findings JSON contract.
 pub const VERSION: u32 = 1;
@@ -123,8 +122,9 @@ pub struct ProfileInfo {
     pub max_unanswered_per_number_per_day: u32,
 }
 
-/// One sampled finding, for the HTML report.
-#[derive(Clone, Debug, Serialize)]
+/// One sampled finding, for the HTML report: the fields of its line in
+/// `findings.jsonl`, read back from it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SampleFinding {
     /// The file.
     pub path: String,
@@ -141,9 +141,9 @@ pub struct SampleFinding {
     /// Rule title.
     pub title: String,
     /// Category name.
-    pub category: &'static str,
+    pub category: String,
     /// Severity name.
-    pub severity: &'static str,
+    pub severity: String,
     /// The message.
     pub message: String,
     /// The (masked) excerpt.
@@ -175,11 +175,12 @@ impl Sample {
         }
     }
 
-    /// Offers one finding; `make` is only called if it is kept.
-    pub fn offer(&mut self, make: impl FnOnce() -> SampleFinding) {
+    /// Offers one finding; `make` is only called if it is kept (and
+    /// nothing is kept if it gives `None`).
+    pub fn offer(&mut self, make: impl FnOnce() -> Option<SampleFinding>) {
         self.seen += 1;
         if self.items.len() < self.capacity {
-            self.items.push(make());
+            self.items.extend(make());
             return;
         }
         // xorshift64*: cheap, deterministic, good enough for sampling.
@@ -189,8 +190,56 @@ impl Sample {
         let r = self.state.wrapping_mul(0x2545_f491_4f6c_dd1d) % self.seen;
         if let Ok(slot) = usize::try_from(r)
             && slot < self.capacity
+            && let Some(item) = make()
         {
-            self.items[slot] = make();
+            self.items[slot] = item;
+        }
+    }
+}
+
+/// Counts of checked records and their findings over a part of an input,
+/// made on a worker thread and added to the [`Summary`] with
+/// [`Summary::add`].
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Records checked.
+    pub checked: u64,
+    /// Records skipped.
+    pub skipped: u64,
+    calls_by_hour: [u64; 24],
+    calls_without_time: u64,
+    findings_by_hour: [u64; 24],
+    /// Findings per rule: a short list (there are a few dozen rules).
+    rules: Vec<(Arc<RuleInfo>, u64)>,
+    agents: hashbrown::HashMap<String, u64, foldhash::fast::RandomState>,
+}
+
+impl Tally {
+    /// Counts a checked record with a call at `hour` (if it has a time).
+    pub fn call(&mut self, hour: Option<usize>) {
+        self.checked += 1;
+        match hour {
+            Some(h) => self.calls_by_hour[h] += 1,
+            None => self.calls_without_time += 1,
+        }
+    }
+
+    /// Counts a finding of `rule` on a call by `agent` at `hour`.
+    pub fn finding(&mut self, rule: &Arc<RuleInfo>, agent: &str, hour: Option<usize>) {
+        match self.rules.iter_mut().find(|(r, _)| Arc::ptr_eq(r, rule)) {
+            Some((_, n)) => *n += 1,
+            None => self.rules.push((Arc::clone(rule), 1)),
+        }
+        if !agent.is_empty() {
+            match self.agents.get_mut(agent) {
+                Some(n) => *n += 1,
+                None => {
+                    self.agents.insert(agent.to_string(), 1);
+                }
+            }
+        }
+        if let Some(h) = hour {
+            self.findings_by_hour[h] += 1;
         }
     }
 }
@@ -300,12 +349,6 @@ impl Summary {
         self.files[file].bytes = bytes;
     }
 
-    /// Counts a skipped record.
-    pub fn skipped(&mut self, file: usize) {
-        self.files[file].read += 1;
-        self.files[file].skipped += 1;
-    }
-
     /// Counts a failed record.
     pub fn failed(&mut self, file: usize, error: &RecordError) {
         self.files[file].read += 1;
@@ -321,74 +364,44 @@ impl Summary {
         self.frequency_out_of_window += 1;
     }
 
-    /// Counts a checked record and its findings.
-    pub fn checked<'a>(
-        &mut self,
-        file: usize,
-        row: u64,
-        record: &Record,
-        findings: impl Iterator<Item = &'a AuditFinding>,
-    ) {
+    /// Adds the counts of a part of input `file`.
+    pub fn add(&mut self, file: usize, tally: Tally) {
         let account = &mut self.files[file];
-        account.read += 1;
-        account.checked += 1;
-        let hour = record.time.map(|t| t.hour());
-        match hour {
-            Some(h) => self.calls_by_hour[h] += 1,
-            None => self.calls_without_time += 1,
+        account.read += tally.checked + tally.skipped;
+        account.checked += tally.checked;
+        account.skipped += tally.skipped;
+        for (hour, calls) in tally.calls_by_hour.iter().enumerate() {
+            self.calls_by_hour[hour] += calls;
+            self.findings_by_hour[hour] += tally.findings_by_hour[hour];
         }
-        for finding in findings {
-            self.files[file].findings += 1;
-            let rule = &finding.rule;
-            *self.by_category.entry(rule.category.as_str()).or_default() += 1;
+        self.calls_without_time += tally.calls_without_time;
+        for (rule, findings) in tally.rules {
+            account.findings += findings;
+            *self.by_category.entry(rule.category.as_str()).or_default() += findings;
+            let meta = &mut self.metadata;
+            match self.meta_ids.iter().position(|id| *id == rule.id) {
+                Some(0) => meta.quiet_hours += findings,
+                Some(1) => meta.connected_calls += findings,
+                Some(2) => meta.unanswered_attempts += findings,
+                Some(3) => meta.contact_disclosure += findings,
+                _ => {}
+            }
             match self.rules.get_mut(&rule.id) {
-                Some(count) => count.findings += 1,
+                Some(count) => count.findings += findings,
                 None => {
                     let count = RuleCount {
                         rule: rule.id.clone(),
                         title: rule.title.clone(),
                         category: rule.category.as_str(),
                         severity: rule.severity.as_str(),
-                        findings: 1,
+                        findings,
                     };
                     self.rules.insert(rule.id.clone(), count);
                 }
             }
-            let agent = record.get(Field::Agent).trim();
-            if !agent.is_empty() {
-                match self.agents.get_mut(agent) {
-                    Some(n) => *n += 1,
-                    None => {
-                        self.agents.insert(agent.to_string(), 1);
-                    }
-                }
-            }
-            if let Some(h) = hour {
-                self.findings_by_hour[h] += 1;
-            }
-            let meta = &mut self.metadata;
-            match self.meta_ids.iter().position(|id| *id == rule.id) {
-                Some(0) => meta.quiet_hours += 1,
-                Some(1) => meta.connected_calls += 1,
-                Some(2) => meta.unanswered_attempts += 1,
-                Some(3) => meta.contact_disclosure += 1,
-                _ => {}
-            }
-            let path = &self.files[file].path;
-            self.sample.offer(|| SampleFinding {
-                path: path.clone(),
-                row,
-                record: record.get(Field::Id).to_string(),
-                agent: agent.to_string(),
-                time: record.get(Field::Time).trim().to_string(),
-                rule: rule.id.clone(),
-                title: rule.title.clone(),
-                category: rule.category.as_str(),
-                severity: rule.severity.as_str(),
-                message: finding.message().to_string(),
-                excerpt: finding.excerpt.clone(),
-                highlight: finding.highlight.clone(),
-            });
+        }
+        for (agent, findings) in tally.agents {
+            *self.agents.entry(agent).or_default() += findings;
         }
     }
 
@@ -444,8 +457,8 @@ mod tests {
             time: String::new(),
             rule: String::new(),
             title: String::new(),
-            category: "threat",
-            severity: "error",
+            category: "threat".to_string(),
+            severity: "error".to_string(),
             message: String::new(),
             excerpt: String::new(),
             highlight: None,
@@ -456,7 +469,7 @@ mod tests {
     fn sample_is_bounded_and_spread() {
         let mut sample = Sample::new(10);
         for row in 0..10_000 {
-            sample.offer(|| sample_item(row));
+            sample.offer(|| Some(sample_item(row)));
         }
         assert_eq!(sample.items.len(), 10);
         assert!(

@@ -73,7 +73,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub sample: usize,
 
-    /// Records checked in parallel per chunk (memory grows with it).
+    /// Most records in a block of input checked by one worker thread.
     #[arg(long, value_name = "N", default_value_t = 2048)]
     pub chunk_size: usize,
 
@@ -168,7 +168,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<u8> {
         profile,
         encoding,
         redact: !args.no_redact,
-        chunk_records: args.chunk_size,
+        block_records: args.chunk_size,
         sample: args.sample,
     };
     let auditor = Auditor::new(checker, config, options).map_err(anyhow::Error::msg)?;
