@@ -124,15 +124,15 @@ impl<R: Read> BlockReader<R> {
                     Step::Record { end, lines: n } => {
                         (at, lines, count) = (end, lines + n, count + 1);
                     }
-                    Step::Last { end } => return Ok(Some(self.cut(end, lines + 1))),
+                    Step::Last { end } => return Ok(Some(self.cut(end, lines + 1, bytes))),
                     Step::TooLong if at == 0 => return self.skip_line().map(Some),
-                    Step::TooLong => return Ok(Some(self.cut(at, lines))),
+                    Step::TooLong => return Ok(Some(self.cut(at, lines, bytes))),
                     Step::Incomplete => break,
                 }
             }
             let full = at >= bytes.max(1) || count >= records.max(1);
             if full || self.eof {
-                return Ok((at > 0).then(|| self.cut(at, lines)));
+                return Ok((at > 0).then(|| self.cut(at, lines, bytes)));
             }
             self.read_more()?;
         }
@@ -177,11 +177,12 @@ impl<R: Read> BlockReader<R> {
         }
     }
 
-    /// Hands out `pending[..at]`, `lines` lines, as a block.
-    fn cut(&mut self, at: usize, lines: u64) -> Cut {
+    /// Hands out `pending[..at]`, `lines` lines, as a block; the next
+    /// block is to be about `target` bytes.
+    fn cut(&mut self, at: usize, lines: u64, target: usize) -> Cut {
         // The rest (less than a record, usually) moves to a new buffer, so
         // that the block keeps the bytes without a copy.
-        let mut rest = Vec::with_capacity(self.pending.capacity());
+        let mut rest = Vec::with_capacity(target.max(self.pending.len() - at) + READ_BYTES);
         rest.extend_from_slice(&self.pending[at..]);
         self.pending.truncate(at);
         let block = Block {
@@ -196,6 +197,8 @@ impl<R: Read> BlockReader<R> {
     /// Appends up to [`READ_BYTES`] of input to `pending`.
     fn read_more(&mut self) -> io::Result<()> {
         let start = self.pending.len();
+        // Exactly: a block's capacity is what it was read into.
+        self.pending.reserve_exact(READ_BYTES);
         self.pending.resize(start + READ_BYTES, 0);
         let read = loop {
             match self.reader.read(&mut self.pending[start..]) {

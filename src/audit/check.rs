@@ -115,6 +115,17 @@ pub enum CallKind {
 }
 
 impl CheckedPiece {
+    /// An empty result with room for what a piece of `bytes` bytes usually
+    /// gives, so that its buffers are allocated once.
+    fn for_bytes(bytes: usize) -> CheckedPiece {
+        CheckedPiece {
+            jsonl: Vec::with_capacity(bytes / 2),
+            written: Vec::with_capacity(bytes / 512),
+            marks: Vec::with_capacity(bytes / 128),
+            ..CheckedPiece::default()
+        }
+    }
+
     /// Writes `finding` of the record at `row` of `path` and counts it.
     fn write(&mut self, path: &str, row: u64, record: &Record<'_>, finding: &AuditFinding) {
         let start = self.jsonl.len();
@@ -190,7 +201,7 @@ impl RecordChecker<'_> {
             Piece::Transcript { path, .. } => &**path,
             _ => path,
         };
-        let mut out = CheckedPiece::default();
+        let mut out = CheckedPiece::for_bytes(piece.weight());
         shape.each_record(piece, decoder, |raw| {
             match shape.decode(raw.body, decoder, self.config) {
                 Ok(Some(mut record)) => {

@@ -60,10 +60,10 @@ use crate::memo::TextMemo;
 use crate::rules::{RuleSet, RuleSetBuilder};
 
 /// Most bytes of input in one block (one worker's unit of work).
-pub const BLOCK_BYTES: usize = 256 << 10;
+pub const BLOCK_BYTES: usize = 128 << 10;
 
 /// Most bytes of input in one chunk (the pieces checked in parallel).
-pub const CHUNK_BYTES: usize = 2 << 20;
+pub const CHUNK_BYTES: usize = 512 << 10;
 
 /// Most pieces in one chunk (for folders of small transcripts).
 const CHUNK_PIECES: usize = 64;
