@@ -10,22 +10,22 @@
 //! The pipeline, per input:
 //!
 //! ```text
-//! reader thread: bytes ─ cut at record boundaries ─▶ pieces (blocks of whole
-//!                records, or transcript files), a chunk of them at a time
-//! rayon workers: a piece each ─ records parsed where they lie, decoded,
-//!                text rules, quiet hours, contact disclosure ─▶ JSON lines,
-//!                counts, and the calls the frequency rules count
-//! this thread:   pieces in input order ─ frequency rules ─ JSONL, summary
-//!                (while the workers check the next chunk)
+//! reader thread: bytes ─ cut at record boundaries ─▶ numbered pieces (blocks
+//!                of whole records, or transcript files)
+//! rayon workers: the next piece each ─ records parsed where they lie,
+//!                decoded, text rules, quiet hours, contact disclosure ─▶
+//!                JSON lines, counts, and the calls the frequency rules count
+//! this thread:   pieces back in input order ─ frequency rules ─ JSONL,
+//!                summary
 //! ```
 //!
-//! Memory is bounded by the chunk size (at most [`CHUNK_BYTES`] of
-//! [`BLOCK_BYTES`] blocks; one chunk being filled, one queued, one being
-//! checked, one checked and queued, one being written), the text memo (see
-//! [`memo`](crate::memo)), the frequency counters (see [`frequency`]) and
-//! the summary (see [`summary`]), whatever the input size. Nothing is lost:
-//! every record read is counted as checked, skipped or failed, and every
-//! failed record is handed to the [`Observer`] with its file and row.
+//! Memory is bounded by the pieces in flight (read and not yet written: at
+//! most [`PIECES_IN_FLIGHT_PER_THREAD`] per worker, each a [`BLOCK_BYTES`]
+//! block or one transcript), the text memo (see [`memo`](crate::memo)), the
+//! frequency counters (see [`frequency`]) and the summary (see
+//! [`summary`]), whatever the input size. Nothing is lost: every record
+//! read is counted as checked, skipped or failed, and every failed record
+//! is handed to the [`Observer`] with its file and row.
 
 pub mod blocks;
 pub mod check;
@@ -40,9 +40,10 @@ pub mod redact;
 pub mod split;
 pub mod summary;
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::Arc;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{channel, sync_channel};
 
 use encoding_rs::Encoding;
 use rayon::prelude::*;
@@ -62,11 +63,8 @@ use crate::rules::{RuleSet, RuleSetBuilder};
 /// Most bytes of input in one block (one worker's unit of work).
 pub const BLOCK_BYTES: usize = 128 << 10;
 
-/// Most bytes of input in one chunk (the pieces checked in parallel).
-pub const CHUNK_BYTES: usize = 512 << 10;
-
-/// Most pieces in one chunk (for folders of small transcripts).
-const CHUNK_PIECES: usize = 64;
+/// Pieces read but not yet written, per worker thread.
+pub const PIECES_IN_FLIGHT_PER_THREAD: usize = 4;
 
 /// Bytes of note texts (and their verdicts) an audit remembers: enough for
 /// a day's distinct notes of a large call centre.
@@ -110,16 +108,11 @@ pub struct Auditor {
     options: AuditOptions,
 }
 
-/// Pieces handed from the reader thread, with the bytes they took.
-struct Chunk {
-    pieces: Vec<Piece>,
-    consumed: u64,
-}
-
-/// The pieces of a chunk with what the workers made of them, in order.
-struct CheckedChunk {
-    pieces: Vec<(Piece, CheckedPiece)>,
-    /// Bytes of input the chunk covered.
+/// A piece from the reader thread, numbered in input order, with the
+/// bytes of input it covers.
+struct Numbered {
+    seq: u64,
+    piece: Piece,
     consumed: u64,
 }
 
@@ -236,73 +229,61 @@ impl Auditor {
                 tally: Tally::default(),
             };
             let (read_result, consumed) = std::thread::scope(|scope| {
-                let (tx, rx) = sync_channel::<Chunk>(1);
+                // Tokens bound the pieces in flight: the reader takes one
+                // per piece, the writer gives it back once the piece is
+                // written.
+                let in_flight = PIECES_IN_FLIGHT_PER_THREAD * rayon::current_num_threads();
+                let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+                for _ in 0..in_flight {
+                    token_tx.send(()).map_err(io::Error::other)?;
+                }
+                let (tx, rx) = sync_channel::<Numbered>(in_flight);
                 let reader = scope.spawn(move || -> io::Result<()> {
-                    let mut last = 0;
-                    loop {
-                        let mut pieces = Vec::new();
-                        let mut weight = 0;
-                        let mut result = Ok(false);
-                        while pieces.len() < CHUNK_PIECES && weight < CHUNK_BYTES {
-                            match stream.next_piece(BLOCK_BYTES, block_records) {
-                                Ok(Some(piece)) => {
-                                    weight += piece.weight();
-                                    pieces.push(piece);
-                                }
-                                Ok(None) => {
-                                    result = Ok(true);
-                                    break;
-                                }
-                                Err(e) => {
-                                    result = Err(e);
-                                    break;
-                                }
-                            }
-                        }
+                    let (mut seq, mut last) = (0, 0);
+                    // No token: the writer has stopped.
+                    while token_rx.recv().is_ok() {
+                        let Some(piece) = stream.next_piece(BLOCK_BYTES, block_records)? else {
+                            break;
+                        };
                         let now = stream.consumed();
-                        let chunk = Chunk {
-                            pieces,
+                        let numbered = Numbered {
+                            seq,
+                            piece,
                             consumed: now - last,
                         };
-                        last = now;
-                        if tx.send(chunk).is_err() {
-                            return Ok(());
-                        }
-                        if result? {
-                            return Ok(());
+                        (seq, last) = (seq + 1, now);
+                        if tx.send(numbered).is_err() {
+                            break;
                         }
                     }
+                    Ok(())
                 });
-                // The pieces of a chunk are checked in parallel while the
-                // previous chunk is written here, in order.
-                let (checked_tx, checked_rx) = sync_channel::<CheckedChunk>(1);
+                // Each worker takes the next piece as soon as it is free;
+                // the writer (this thread) puts them back in input order.
+                let (done_tx, done_rx) = channel::<(Numbered, CheckedPiece)>();
                 let (checker, shape, decoder) = (&checker, &shape, &decoder);
                 scope.spawn(move || {
-                    for chunk in rx {
-                        let pieces = chunk
-                            .pieces
-                            .into_par_iter()
-                            .map(|piece| {
-                                let checked = checker.check_piece(&piece, path, shape, decoder);
-                                (piece, checked)
-                            })
-                            .collect();
-                        let batch = CheckedChunk {
-                            pieces,
-                            consumed: chunk.consumed,
-                        };
-                        if checked_tx.send(batch).is_err() {
-                            return;
-                        }
-                    }
+                    rx.into_iter()
+                        .par_bridge()
+                        .for_each_with(done_tx, |done_tx, numbered| {
+                            let checked =
+                                checker.check_piece(&numbered.piece, path, shape, decoder);
+                            // A send fails only once the writer has stopped.
+                            let _ = done_tx.send((numbered, checked));
+                        });
                 });
-                let mut consumed = 0;
-                for chunk in checked_rx {
-                    for (piece, checked) in chunk.pieces {
-                        writer.piece(&piece, checked)?;
+                let mut waiting = BTreeMap::new();
+                let (mut next, mut consumed) = (0, 0);
+                for (numbered, checked) in done_rx {
+                    waiting.insert(numbered.seq, (numbered, checked));
+                    while let Some((numbered, checked)) = waiting.remove(&next) {
+                        writer.piece(&numbered.piece, checked)?;
+                        consumed += numbered.consumed;
+                        writer.observer.progress(numbered.consumed);
+                        next += 1;
+                        // Fails only once the reader has stopped.
+                        let _ = token_tx.send(());
                     }
-                    consumed += chunk.consumed;
-                    writer.observer.progress(chunk.consumed);
                 }
                 let joined = reader
                     .join()
