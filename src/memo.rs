@@ -7,12 +7,11 @@
 //! from a [`TextMemo`] instead of being computed again.
 //!
 //! Only short texts are remembered (long ones rarely recur). Memory stays
-//! within a byte budget, split over two generations per shard: new texts go
-//! into the current one; when it is full, it becomes the previous one and
-//! the old previous one is forgotten. A text found in the previous
-//! generation moves back into the current one, so texts that keep recurring
-//! are never forgotten, while a text seen once is forgotten after two
-//! generations.
+//! within a byte budget, split over shards. A full shard is swept, clock
+//! style: a text not found again since the previous sweep is forgotten, one
+//! found again survives, so texts that keep recurring are never forgotten
+//! while texts seen once make room for new ones. Until a shard is full,
+//! nothing is forgotten: the whole budget holds texts.
 
 use std::fmt;
 use std::hash::BuildHasher;
@@ -42,17 +41,16 @@ pub trait HeapSize {
 /// A bounded map from texts to what was found in them; shared by threads.
 pub struct TextMemo<V> {
     shards: Box<[Mutex<Shard<V>>]>,
-    /// Bytes per generation of a shard.
-    generation_budget: usize,
+    /// Bytes per shard.
+    shard_budget: usize,
     hasher: DefaultHashBuilder,
 }
 
-/// One shard: the current generation and the one before it.
+/// One shard of the memo.
 struct Shard<V> {
-    current: HashTable<Entry<V>>,
-    /// Bytes counted for the entries of `current`.
-    current_bytes: usize,
-    previous: HashTable<Entry<V>>,
+    table: HashTable<Entry<V>>,
+    /// Bytes counted for the entries.
+    bytes: usize,
 }
 
 /// A remembered text, its hash and its value.
@@ -62,7 +60,13 @@ struct Entry<V> {
     value: Arc<V>,
     /// Bytes counted for it.
     cost: usize,
+    /// Found again since the last sweep of its shard.
+    found_again: bool,
 }
+
+/// Share of a shard's budget a sweep may keep, so that it makes room for
+/// a good many new texts before the next sweep.
+const KEPT_BY_SWEEP: (usize, usize) = (3, 4);
 
 impl<V> fmt::Debug for TextMemo<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -80,20 +84,19 @@ impl<V> TextMemo<V> {
             shards: (0..SHARDS)
                 .map(|_| {
                     Mutex::new(Shard {
-                        current: HashTable::new(),
-                        current_bytes: 0,
-                        previous: HashTable::new(),
+                        table: HashTable::new(),
+                        bytes: 0,
                     })
                 })
                 .collect(),
-            generation_budget: (budget / SHARDS / 2).max(1),
+            shard_budget: (budget / SHARDS).max(1),
             hasher: DefaultHashBuilder::default(),
         }
     }
 
     /// The most bytes counted for the entries at once.
     pub fn budget(&self) -> usize {
-        self.generation_budget * 2 * SHARDS
+        self.shard_budget * SHARDS
     }
 }
 
@@ -111,45 +114,48 @@ impl<V: HeapSize> TextMemo<V> {
         let shard = &self.shards[(hash >> 32) as usize % SHARDS];
         let lock = || shard.lock().unwrap_or_else(PoisonError::into_inner);
         let same = |entry: &Entry<V>| entry.hash == hash && *entry.text == *text;
-        {
-            let mut shard = lock();
-            if let Some(entry) = shard.current.find(hash, same) {
-                return Arc::clone(&entry.value);
-            }
-            if let Ok(found) = shard.previous.find_entry(hash, same) {
-                let (entry, _) = found.remove();
-                let value = Arc::clone(&entry.value);
-                self.insert(&mut shard, entry);
-                return value;
-            }
+        if let Some(entry) = lock().table.find_mut(hash, same) {
+            entry.found_again = true;
+            return Arc::clone(&entry.value);
         }
         // Made without holding the lock: two threads may both make the value
         // of a new text, which is harmless, rather than wait for each other.
         let value = Arc::new(make());
+        let cost = text.len() + value.heap_size() + ENTRY_OVERHEAD;
+        if cost > self.shard_budget {
+            return value;
+        }
         let entry = Entry {
             hash,
             text: text.into(),
-            cost: text.len() + value.heap_size() + ENTRY_OVERHEAD,
+            cost,
             value: Arc::clone(&value),
+            found_again: false,
         };
         let mut shard = lock();
-        if shard.current.find(hash, same).is_none() {
-            self.insert(&mut shard, entry);
+        if shard.table.find(hash, same).is_none() {
+            if shard.bytes + cost > self.shard_budget {
+                self.sweep(&mut shard);
+            }
+            shard.bytes += cost;
+            shard.table.insert_unique(hash, entry, |e| e.hash);
         }
         value
     }
 
-    /// Adds `entry` to the current generation, starting a new one if full.
-    fn insert(&self, shard: &mut Shard<V>, entry: Entry<V>) {
-        let cost = entry.cost;
-        if shard.current_bytes + cost > self.generation_budget {
-            let capacity = shard.current.len();
-            shard.previous =
-                std::mem::replace(&mut shard.current, HashTable::with_capacity(capacity));
-            shard.current_bytes = 0;
-        }
-        shard.current_bytes += cost;
-        shard.current.insert_unique(entry.hash, entry, |e| e.hash);
+    /// Makes room in a full shard: forgets the texts not found again since
+    /// the last sweep, and then, if those found again still take more than
+    /// [`KEPT_BY_SWEEP`] of the budget, as many of them as it takes.
+    fn sweep(&self, shard: &mut Shard<V>) {
+        let keep = self.shard_budget / KEPT_BY_SWEEP.1 * KEPT_BY_SWEEP.0;
+        let mut kept = 0;
+        shard.table.retain(|entry| {
+            let stays = entry.found_again && kept + entry.cost <= keep;
+            entry.found_again = false;
+            kept += if stays { entry.cost } else { 0 };
+            stays
+        });
+        shard.bytes = kept;
     }
 }
 
@@ -163,11 +169,7 @@ mod tests {
             .iter()
             .map(|s| {
                 let s = s.lock().unwrap();
-                s.current
-                    .iter()
-                    .chain(s.previous.iter())
-                    .map(|e| e.cost)
-                    .sum::<usize>()
+                s.table.iter().map(|e| e.cost).sum::<usize>()
             })
             .sum()
     }
@@ -242,12 +244,23 @@ mod tests {
         let entries: usize = memo
             .shards
             .iter()
-            .map(|s| {
-                let s = s.lock().unwrap();
-                s.current.len() + s.previous.len()
-            })
+            .map(|s| s.lock().unwrap().table.len())
             .sum();
         assert!(entries <= SHARDS * 4, "{entries} heavy values kept");
+    }
+
+    #[test]
+    fn nothing_is_forgotten_before_the_budget_is_used() {
+        let texts: Vec<String> = (0..SHARDS * 50).map(|i| format!("第{i}条")).collect();
+        let per_entry = texts[0].len() + ENTRY_OVERHEAD;
+        let memo = TextMemo::with_budget(SHARDS * 100 * per_entry);
+        let mut made = 0;
+        for _ in 0..2 {
+            for text in &texts {
+                memo.get_or_make(text, || made += 1);
+            }
+        }
+        assert_eq!(made, texts.len(), "texts were judged twice");
     }
 
     #[test]
