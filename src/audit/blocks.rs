@@ -236,7 +236,7 @@ impl<R: Read> BlockReader<R> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::split::UNTERMINATED;
+    use super::super::split::{UNTERMINATED, too_long, walk};
     use super::*;
 
     /// Every record of `input` with its row, parsed whole.
@@ -251,45 +251,15 @@ mod tests {
         first_line: u64,
         offset: usize,
     ) -> Vec<(u64, Result<Vec<RawField>, String>)> {
-        let (mut at, mut row) = (0, first_line);
-        let mut fields = Vec::new();
-        let mut out = Vec::new();
-        while at < bytes.len() {
-            let shifted = |fields: &[RawField]| {
-                fields
-                    .iter()
-                    .map(|f| RawField {
-                        range: f.range.start + offset..f.range.end + offset,
-                        escaped: f.escaped,
-                    })
-                    .collect()
-            };
-            match parse_record(bytes, at, b',', true, &mut fields) {
-                Parsed::Record { end, lines } => {
-                    out.push((row, Ok(shifted(&fields))));
-                    (at, row) = (end, row + lines);
-                }
-                Parsed::Bad {
-                    end,
-                    lines,
-                    message,
-                } => {
-                    out.push((row, Err(message.to_string())));
-                    (at, row) = (end, row + lines);
-                }
-                Parsed::Unterminated { end } => {
-                    out.push((row, Err(UNTERMINATED.to_string())));
-                    (at, row) = (end, row + 1);
-                }
-                Parsed::TooLong => {
-                    out.push((row, Err("too long".to_string())));
-                    at = line_end(bytes, at, true).unwrap_or(bytes.len());
-                    row += 1;
-                }
-                Parsed::Incomplete => panic!("incomplete at the end of the input"),
-            }
-        }
-        out
+        walk(bytes, first_line, |fields| {
+            fields
+                .iter()
+                .map(|f| RawField {
+                    range: f.range.start + offset..f.range.end + offset,
+                    escaped: f.escaped,
+                })
+                .collect()
+        })
     }
 
     /// The same through blocks of at most `bytes` bytes and `records`
@@ -311,7 +281,7 @@ mod tests {
                     offset += block.bytes.len();
                 }
                 Cut::TooLong { line } => {
-                    rows.push((line, Err("too long".to_string())));
+                    rows.push((line, Err(too_long())));
                     offset = blocks.consumed() as usize;
                 }
             }

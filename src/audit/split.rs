@@ -235,6 +235,37 @@ pub fn line_end(input: &[u8], at: usize, at_end: bool) -> Option<usize> {
     }
 }
 
+/// Every record of `input`, whose first line is line `first_line`, parsed
+/// to the end: the line it starts on, and `map` of its fields or its error.
+#[cfg(test)]
+pub(super) fn walk<T>(
+    input: &[u8],
+    first_line: u64,
+    mut map: impl FnMut(&[RawField]) -> T,
+) -> Vec<(u64, Result<T, String>)> {
+    let (mut at, mut row) = (0, first_line);
+    let mut fields = Vec::new();
+    let mut out = Vec::new();
+    while at < input.len() {
+        let (record, end, lines) = match parse_record(input, at, b',', true, &mut fields) {
+            Parsed::Record { end, lines } => (Ok(map(&fields)), end, lines),
+            Parsed::Bad {
+                end,
+                lines,
+                message,
+            } => (Err(message.to_string()), end, lines),
+            Parsed::Unterminated { end } => (Err(UNTERMINATED.to_string()), end, 1),
+            Parsed::TooLong | Parsed::Incomplete => {
+                let end = line_end(input, at, true).unwrap_or(input.len());
+                (Err(too_long()), end, 1)
+            }
+        };
+        out.push((row, record));
+        (at, row) = (end, row + lines);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,32 +273,8 @@ mod tests {
     /// Every record of `input` as `(row, fields or error)`.
     fn split_all(input: &str) -> Vec<(u64, Result<Vec<String>, String>)> {
         let input = input.as_bytes();
-        let (mut at, mut row) = (0, 1);
-        let mut fields = Vec::new();
-        let mut out = Vec::new();
-        while at < input.len() {
-            let value = |f: &RawField| String::from_utf8(f.bytes(input).into_owned()).unwrap();
-            match parse_record(input, at, b',', true, &mut fields) {
-                Parsed::Record { end, lines } => {
-                    out.push((row, Ok(fields.iter().map(value).collect())));
-                    (at, row) = (end, row + lines);
-                }
-                Parsed::Bad {
-                    end,
-                    lines,
-                    message,
-                } => {
-                    out.push((row, Err(message.to_string())));
-                    (at, row) = (end, row + lines);
-                }
-                Parsed::Unterminated { end } => {
-                    out.push((row, Err(UNTERMINATED.to_string())));
-                    (at, row) = (end, row + 1);
-                }
-                other => panic!("{other:?} at the end of the input"),
-            }
-        }
-        out
+        let value = |f: &RawField| String::from_utf8(f.bytes(input).into_owned()).unwrap();
+        walk(input, 1, |fields| fields.iter().map(value).collect())
     }
 
     fn ok(fields: &[&str]) -> Result<Vec<String>, String> {
