@@ -197,10 +197,7 @@ impl RecordChecker<'_> {
         shape: &Shape,
         decoder: &FieldDecoder,
     ) -> CheckedPiece {
-        let path = match piece {
-            Piece::Transcript { path, .. } => &**path,
-            _ => path,
-        };
+        let path = piece.path(path);
         let mut out = CheckedPiece::for_bytes(piece.weight());
         shape.each_record(piece, decoder, |raw| {
             match shape.decode(raw.body, decoder, self.config) {

@@ -42,6 +42,7 @@ pub mod summary;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::sync::Arc;
 use std::sync::mpsc::{channel, sync_channel};
 
@@ -49,7 +50,7 @@ use encoding_rs::Encoding;
 use rayon::prelude::*;
 
 use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker};
-use self::columns::ColumnNames;
+use self::columns::{ColumnNames, Field};
 use self::config::{AuditConfig, MetaRules, Profile};
 use self::frequency::DayCounter;
 use self::output::FindingLine;
@@ -354,10 +355,7 @@ impl Writer<'_> {
             Some(count) if count == self.checker.limit(call.kind).saturating_add(1) => count,
             Some(_) => return Ok(()),
         };
-        let path = match piece {
-            Piece::Transcript { path, .. } => &**path,
-            _ => self.path,
-        };
+        let path = piece.path(self.path);
         let mut line = Vec::new();
         let mut result = Ok(());
         let (checker, tally) = (self.checker, &mut self.tally);
@@ -370,22 +368,17 @@ impl Writer<'_> {
                 let finding = checker.frequency_finding(record, call.kind, count);
                 result = FindingLine::new(path, call.row, record, &finding).write(&mut line);
                 let hour = record.time.map(CallTime::hour);
-                tally.finding(
-                    &finding.rule,
-                    record.get(columns::Field::Agent).trim(),
-                    hour,
-                );
+                tally.finding(&finding.rule, record.get(Field::Agent).trim(), hour);
             },
         );
         result?;
-        let highlight = None;
-        self.summary.sample.offer(|| sample_of(&line, highlight));
+        self.summary.sample.offer(|| sample_of(&line, None));
         self.out.write_all(&line)
     }
 }
 
 /// The sampled finding of a line of `findings.jsonl`.
-fn sample_of(line: &[u8], highlight: Option<std::ops::Range<usize>>) -> Option<SampleFinding> {
+fn sample_of(line: &[u8], highlight: Option<Range<usize>>) -> Option<SampleFinding> {
     let mut sample: SampleFinding = serde_json::from_slice(line).ok()?;
     sample.highlight = highlight;
     Some(sample)

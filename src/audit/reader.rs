@@ -191,7 +191,16 @@ pub enum Piece {
 }
 
 impl Piece {
-    /// Bytes held, for sizing chunks.
+    /// The path its records are reported under: a transcript's own, else
+    /// `input`, the path of the input it is part of.
+    pub fn path<'a>(&'a self, input: &'a str) -> &'a str {
+        match self {
+            Piece::Transcript { path, .. } => path,
+            _ => input,
+        }
+    }
+
+    /// Bytes held.
     pub fn weight(&self) -> usize {
         match self {
             Piece::Block(block) => block.bytes.len(),
