@@ -15,7 +15,7 @@ use super::config::{AuditConfig, MetaRules, Profile, fill};
 use super::frequency::{key_of, phone_digits};
 use super::output::FindingLine;
 use super::reader::{Piece, Shape};
-use super::record::{CallTime, FieldDecoder, Record, RecordError};
+use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use super::summary::Tally;
 use crate::engine::Checker;
@@ -138,9 +138,7 @@ impl CheckedPiece {
             line: start..self.jsonl.len(),
             highlight: finding.highlight.clone(),
         });
-        let agent = record.get(Field::Agent).trim();
-        let hour = record.time.map(CallTime::hour);
-        self.tally.finding(&finding.rule, agent, hour);
+        self.tally.finding(&finding.rule, record);
     }
 }
 
@@ -231,7 +229,7 @@ impl RecordChecker<'_> {
         out: &mut CheckedPiece,
     ) {
         let written = out.written.len();
-        out.tally.call(record.time.map(CallTime::hour));
+        out.tally.call(record);
         let text = record.get(Field::Text);
         let has_text = !text.trim().is_empty();
         let verdict = self
@@ -258,7 +256,8 @@ impl RecordChecker<'_> {
         }
 
         let relation = record.get(Field::Relation).trim();
-        if has_text && self.config.is_third_party(relation) {
+        let third_party = self.config.is_third_party(relation);
+        if has_text && third_party {
             let mention = verdict.debt_mention.get_or_init(|| {
                 self.debt_mention(path, text, &verdict.findings)
                     .map(Box::new)
@@ -274,7 +273,7 @@ impl RecordChecker<'_> {
             }
         }
 
-        let call = self.counted_call(record, row, span);
+        let call = self.counted_call(record, third_party, row, span);
         if call.is_some() || out.written.len() > written {
             out.marks.push(Mark {
                 jsonl_end: out.jsonl.len(),
@@ -285,10 +284,12 @@ impl RecordChecker<'_> {
     }
 
     /// The record's call, if a frequency rule counts it: a connected call
-    /// to the debtor (not to a contact), or an unanswered attempt.
+    /// to the debtor (not to a contact, `third_party`), or an unanswered
+    /// attempt.
     fn counted_call(
         &self,
         record: &Record<'_>,
+        third_party: bool,
         row: u64,
         span: Range<usize>,
     ) -> Option<CountedCall> {
@@ -296,7 +297,7 @@ impl RecordChecker<'_> {
         let (kind, key) = match record.connected? {
             true => {
                 let debtor = record.get(Field::Debtor).trim();
-                if debtor.is_empty() || self.config.is_third_party(record.get(Field::Relation)) {
+                if debtor.is_empty() || third_party {
                     return None;
                 }
                 (CallKind::Connected, key_of(debtor))
@@ -326,10 +327,10 @@ impl RecordChecker<'_> {
         kind: CallKind,
         count: u32,
     ) -> AuditFinding {
-        let (limit, rule, phone) = match kind {
-            CallKind::Connected => (self.profile.max_connected, &self.rules.connected_calls, ""),
+        let limit = self.limit(kind);
+        let (rule, phone) = match kind {
+            CallKind::Connected => (&self.rules.connected_calls, ""),
             CallKind::Unanswered => (
-                self.profile.max_unanswered,
                 &self.rules.unanswered_attempts,
                 record.get(Field::Phone).trim(),
             ),

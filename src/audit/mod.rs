@@ -50,12 +50,12 @@ use encoding_rs::Encoding;
 use rayon::prelude::*;
 
 use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker};
-use self::columns::{ColumnNames, Field};
+use self::columns::ColumnNames;
 use self::config::{AuditConfig, MetaRules, Profile};
 use self::frequency::DayCounter;
 use self::output::FindingLine;
 use self::reader::{AuditInput, Opened, Piece, Shape, open};
-use self::record::{CallTime, FieldDecoder, RecordError};
+use self::record::{FieldDecoder, RecordError};
 use self::summary::{SampleFinding, Summary, Tally};
 use crate::engine::Checker;
 use crate::memo::TextMemo;
@@ -367,8 +367,7 @@ impl Writer<'_> {
             |record| {
                 let finding = checker.frequency_finding(record, call.kind, count);
                 result = FindingLine::new(path, call.row, record, &finding).write(&mut line);
-                let hour = record.time.map(CallTime::hour);
-                tally.finding(&finding.rule, record.get(Field::Agent).trim(), hour);
+                tally.finding(&finding.rule, record);
             },
         );
         result?;

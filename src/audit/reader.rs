@@ -20,7 +20,9 @@ use super::blocks::{Block, BlockReader, Cut, Framing};
 use super::columns::{ColumnNames, Field, Layout};
 use super::config::AuditConfig;
 use super::record::{ErrorKind, FieldDecoder, Record};
-use super::split::{MAX_RECORD_BYTES, Parsed, RawField, UNTERMINATED, parse_record, too_long};
+use super::split::{
+    MAX_RECORD_BYTES, Parsed, RawField, UNTERMINATED, line_end, parse_record, too_long,
+};
 use crate::decode::{Decoded, decode};
 
 /// Extensions read as transcripts (one record per file) inside folders.
@@ -358,8 +360,7 @@ impl Shape {
             }
             Shape::Jsonl(_) | Shape::Transcript => {
                 while at < bytes.len() {
-                    let end =
-                        memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+                    let end = line_end(bytes, at, true).unwrap_or(bytes.len());
                     let line = &bytes[at..end];
                     let body = if line.iter().all(u8::is_ascii_whitespace) {
                         RawBody::Blank
@@ -506,7 +507,7 @@ fn csv_record<'a>(
         ),
         // Not in a block the reader cut; answered all the same.
         Parsed::TooLong | Parsed::Incomplete => {
-            let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i + 1);
+            let end = line_end(input, at, true).unwrap_or(input.len());
             (end, 1, RawBody::Malformed(ErrorKind::TooLong, too_long()))
         }
     }

@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::columns::Field;
 use super::config::{MetaRules, Profile};
-use super::record::RecordError;
+use super::record::{CallTime, Record, RecordError};
 use crate::finding::{Category, RuleInfo};
 
 /// The version of the summary and findings JSON contract.
@@ -215,21 +216,23 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Counts a checked record with a call at `hour` (if it has a time).
-    pub fn call(&mut self, hour: Option<usize>) {
+    /// Counts a checked record, by the hour of its call if it has a time.
+    pub fn call(&mut self, record: &Record<'_>) {
         self.checked += 1;
-        match hour {
+        match record.time.map(CallTime::hour) {
             Some(h) => self.calls_by_hour[h] += 1,
             None => self.calls_without_time += 1,
         }
     }
 
-    /// Counts a finding of `rule` on a call by `agent` at `hour`.
-    pub fn finding(&mut self, rule: &Arc<RuleInfo>, agent: &str, hour: Option<usize>) {
+    /// Counts a finding of `rule` on `record` (its agent and the hour of
+    /// its call).
+    pub fn finding(&mut self, rule: &Arc<RuleInfo>, record: &Record<'_>) {
         match self.rules.iter_mut().find(|(r, _)| Arc::ptr_eq(r, rule)) {
             Some((_, n)) => *n += 1,
             None => self.rules.push((Arc::clone(rule), 1)),
         }
+        let agent = record.get(Field::Agent).trim();
         if !agent.is_empty() {
             match self.agents.get_mut(agent) {
                 Some(n) => *n += 1,
@@ -238,7 +241,7 @@ impl Tally {
                 }
             }
         }
-        if let Some(h) = hour {
+        if let Some(h) = record.time.map(CallTime::hour) {
             self.findings_by_hour[h] += 1;
         }
     }
