@@ -115,7 +115,12 @@ impl<V: HeapSize> TextMemo<V> {
         let lock = || shard.lock().unwrap_or_else(PoisonError::into_inner);
         let same = |entry: &Entry<V>| entry.hash == hash && *entry.text == *text;
         if let Some(entry) = lock().table.find_mut(hash, same) {
-            entry.found_again = true;
+            // Written once per sweep, not on every lookup, so that threads
+            // looking up the same recurring text do not keep taking its
+            // cache line from each other.
+            if !entry.found_again {
+                entry.found_again = true;
+            }
             return Arc::clone(&entry.value);
         }
         // Made without holding the lock: two threads may both make the value

@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::columns::Field;
 use super::config::{AuditConfig, MetaRules, Profile, fill};
-use super::frequency::{key_of, phone_digits};
+use super::frequency::{key_of, phone_key};
 use super::output::FindingLine;
 use super::reader::{Piece, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
@@ -302,13 +302,7 @@ impl RecordChecker<'_> {
                 }
                 (CallKind::Connected, key_of(debtor))
             }
-            false => {
-                let digits = phone_digits(record.get(Field::Phone));
-                if digits.is_empty() {
-                    return None;
-                }
-                (CallKind::Unanswered, key_of(&digits))
-            }
+            false => (CallKind::Unanswered, phone_key(record.get(Field::Phone))?),
         };
         Some(CountedCall {
             kind,

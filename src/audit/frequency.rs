@@ -72,6 +72,31 @@ pub fn key_of(text: &str) -> u64 {
     FixedState::default().hash_one(text)
 }
 
+/// Most digits of a phone number keyed without allocating.
+const PHONE_KEY_DIGITS: usize = 32;
+
+/// The key of a phone number: [`key_of`] its [`phone_digits`], or `None`
+/// if it has no digits. Computed without allocating for numbers of up to
+/// [`PHONE_KEY_DIGITS`] digits, as this runs for every unanswered call.
+pub fn phone_key(phone: &str) -> Option<u64> {
+    let mut buffer = [0u8; PHONE_KEY_DIGITS];
+    let mut len = 0;
+    for digit in phone.bytes().filter(u8::is_ascii_digit) {
+        if len == buffer.len() {
+            return Some(key_of(&phone_digits(phone)));
+        }
+        buffer[len] = digit;
+        len += 1;
+    }
+    let digits = &buffer[..len];
+    let digits = match digits.strip_prefix(b"86") {
+        Some(rest) if rest.len() == 11 && rest[0] == b'1' => rest,
+        _ => digits,
+    };
+    let digits = std::str::from_utf8(digits).expect("ASCII digits");
+    (!digits.is_empty()).then(|| key_of(digits))
+}
+
 /// The digits of a phone number, without a leading `86` country code on a
 /// mobile number, so that `+86 138-1234-5678` and `13812345678` are one key.
 pub fn phone_digits(phone: &str) -> String {
@@ -113,5 +138,16 @@ mod tests {
         assert_eq!(phone_digits("+86 138-1234-5678"), "13812345678");
         assert_eq!(phone_digits("010-12345678"), "01012345678");
         assert_eq!(key_of("a"), key_of("a"));
+    }
+
+    #[test]
+    fn phone_keys_are_the_keys_of_the_digits() {
+        for phone in ["+86 138-1234-5678", "13812345678", "010-12345678", "86123"] {
+            assert_eq!(phone_key(phone), Some(key_of(&phone_digits(phone))));
+        }
+        assert_eq!(phone_key("+86 138-1234-5678"), phone_key("13812345678"));
+        let long = "1".repeat(PHONE_KEY_DIGITS + 5);
+        assert_eq!(phone_key(&long), Some(key_of(&long)));
+        assert_eq!(phone_key("无"), None);
     }
 }

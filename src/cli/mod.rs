@@ -36,6 +36,13 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if matches!(
+        cli.command,
+        Command::Check(_) | Command::Audit(_) | Command::TestRules(_)
+    ) {
+        // Detached: the first line checked waits for it if need be.
+        std::thread::spawn(hegui::engine::load_tokenizer);
+    }
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Rules(args) => rules_cmd::list(&args),

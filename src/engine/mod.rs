@@ -55,6 +55,14 @@ fn tokenizer() -> &'static Tokenizer {
     TOKENIZER.get_or_init(Tokenizer::new)
 }
 
+/// Loads the word segmenter if it is not loaded yet. Callers about to
+/// compile rules can run this on another thread first, so that loading
+/// jieba's dictionary overlaps the compilation instead of delaying the
+/// first line checked.
+pub fn load_tokenizer() {
+    tokenizer();
+}
+
 /// For each term set, the rules that cannot match unless it occurs.
 ///
 /// Every rule's [`Need`] implies "at least one of these sets occurs" for
