@@ -77,7 +77,7 @@ const PHONE_KEY_DIGITS: usize = 32;
 
 /// The key of a phone number: [`key_of`] its [`phone_digits`], or `None`
 /// if it has no digits. Computed without allocating for numbers of up to
-/// [`PHONE_KEY_DIGITS`] digits, as this runs for every unanswered call.
+/// 32 digits, as this runs for every unanswered call.
 pub fn phone_key(phone: &str) -> Option<u64> {
     let mut buffer = [0u8; PHONE_KEY_DIGITS];
     let mut len = 0;

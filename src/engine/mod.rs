@@ -7,6 +7,7 @@
 //! then filtered by who speaks and who is being addressed.
 
 mod context;
+mod digits;
 mod eval;
 mod prefilter;
 mod tokens;
@@ -16,6 +17,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use self::context::AddresseeTracker;
+use self::digits::{DigitGuard, has_digit, skeleton};
 pub use prefilter::Occurrence;
 
 use self::eval::{Line, Need, View, eval_into, matches};
@@ -23,7 +25,7 @@ use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
 use self::verdict::{Fired, LineVerdict};
 use crate::finding::Finding;
-use crate::memo::TextMemo;
+use crate::memo::{HeapSize, TextMemo};
 use crate::normalize::normalize;
 use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
 use crate::segment::{Utterance, segment};
@@ -42,6 +44,27 @@ pub struct Checker {
     triggers: Triggers,
     /// The verdicts of line texts seen before.
     memo: TextMemo<LineVerdict>,
+    /// What tells whether a line may share its skeleton's verdict (see
+    /// [`digits`]); `None` if no line may.
+    digits: Option<DigitGuard>,
+    /// The verdicts of line skeletons seen before.
+    skeletons: TextMemo<SkeletonVerdict>,
+}
+
+/// The verdict of a line skeleton (see [`digits`]).
+#[derive(Debug)]
+struct SkeletonVerdict {
+    /// Whether no digit-sensitive piece of the rules can match in the
+    /// skeleton; only then is `verdict` (judged on the skeleton itself)
+    /// shared.
+    inert: bool,
+    verdict: LineVerdict,
+}
+
+impl HeapSize for SkeletonVerdict {
+    fn heap_size(&self) -> usize {
+        self.verdict.heap_size()
+    }
 }
 
 /// Bytes of line texts (and their verdicts) a checker remembers.
@@ -159,6 +182,8 @@ impl Checker {
         Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
             memo: TextMemo::with_budget(LINE_MEMO_BUDGET),
+            digits: DigitGuard::new(&rules),
+            skeletons: TextMemo::with_budget(LINE_MEMO_BUDGET),
             triggers: Triggers::new(&needs, rules.terms.set_count()),
             rules,
             prefilter,
@@ -188,7 +213,7 @@ impl Checker {
         let mut findings = Vec::new();
         for utterance in &utterances {
             let text = &source.text[utterance.content.clone()];
-            let verdict = self.memo.get_or_make(text, || self.judge_line(text));
+            let verdict = self.memo.get_or_make(text, || self.judge(text));
             let in_third_party_section =
                 utterance
                     .section
@@ -207,8 +232,15 @@ impl Checker {
                 let rule = &self.rules.rules[index];
                 rule.speaker.admits(utterance.role) && rule.addressee.admits(addressee)
             };
+            let mut normalized = None;
             for fired in verdict.fired.iter().filter(|f| applies(f.rule)) {
-                findings.push(self.finding(source, utterance, addressee, fired));
+                let normalized = normalized.get_or_insert_with(|| normalize(text));
+                let matched = fired
+                    .evidence
+                    .iter()
+                    .map(|range| normalized.as_str()[range.clone()].to_string())
+                    .collect();
+                findings.push(self.finding(source, utterance, addressee, fired, matched));
             }
             for seen in verdict.missing.iter().filter(|m| applies(m.rule)) {
                 satisfied[seen.rule] |= seen.satisfied;
@@ -217,6 +249,32 @@ impl Checker {
         }
         findings.extend(self.missing_findings(source, &utterances, &satisfied, &relevant));
         findings
+    }
+
+    /// Judges the line `text`: with the verdict of its skeleton when its
+    /// digits cannot matter (see [`digits`]), on its own otherwise.
+    fn judge(&self, text: &str) -> LineVerdict {
+        if let Some(guard) = &self.digits
+            && has_digit(text)
+            && guard.inert_in(normalize(text).as_str())
+        {
+            let skeleton = skeleton(text);
+            let shared = self.skeletons.get_or_make(&skeleton, || {
+                let inert = guard.inert_in(normalize(&skeleton).as_str());
+                SkeletonVerdict {
+                    inert,
+                    verdict: if inert {
+                        self.judge_line(&skeleton)
+                    } else {
+                        LineVerdict::default()
+                    },
+                }
+            });
+            if shared.inert {
+                return shared.verdict.clone();
+            }
+        }
+        self.judge_line(text)
     }
 
     /// Findings of `missing` rules that no line of a script template satisfied.
@@ -293,6 +351,7 @@ impl Checker {
         utterance: &Utterance,
         addressee: Addressee,
         fired: &Fired,
+        matched: Vec<String>,
     ) -> Finding {
         let base = utterance.content.start;
         let span = base + fired.span.start..base + fired.span.end;
@@ -303,7 +362,7 @@ impl Checker {
             span,
             speaker: utterance.role,
             addressee,
-            matched: fired.matched.to_vec(),
+            matched,
         }
     }
 }
@@ -359,6 +418,77 @@ examples.no_match = ["y"]
             .iter()
             .map(|f| f.start.line)
             .collect()
+    }
+
+    /// Findings as what a report shows of them.
+    fn shown(checker: &Checker, text: &str) -> Vec<(String, Range<usize>, Vec<String>)> {
+        let source = SourceFile::new("t", text.to_string(), "UTF-8");
+        checker
+            .check(&source)
+            .into_iter()
+            .map(|f| (f.rule.id.clone(), f.span, f.matched))
+            .collect()
+    }
+
+    #[test]
+    fn lines_sharing_a_skeleton_get_the_findings_they_would_get_alone() {
+        let sharing = Checker::new(RuleSet::builtin());
+        assert!(
+            sharing.digits.is_some(),
+            "the built-in rules can be analysed"
+        );
+        let alone = Checker {
+            digits: None,
+            ..Checker::new(RuleSet::builtin())
+        };
+        let numbers = [
+            "3",
+            "7",
+            "10",
+            "11",
+            "22",
+            "23",
+            "50",
+            "110",
+            "8650",
+            "13812345678",
+        ];
+        let mut compared = 0;
+        for rule in &sharing.rules().rules {
+            for example in rule.must_match.iter().chain(&rule.no_match) {
+                // The example itself (its own digits rotated), and with
+                // amounts, clock times, hours and counts around it.
+                let rotated: String = example
+                    .chars()
+                    .map(|c| match c.to_digit(10) {
+                        Some(d) => char::from_digit((d + 3) % 10, 10).expect("a digit"),
+                        None => c,
+                    })
+                    .collect();
+                let mut texts = vec![example.clone(), rotated];
+                for n in numbers {
+                    texts.push(format!("{example}，约定还款{n}元"));
+                    texts.push(format!("晚上{n}点打了{n}个电话，{example}"));
+                    texts.push(format!("{n}:30再给你打电话，{example}"));
+                    texts.push(format!("今晚{n}点给你打电话，{example}"));
+                }
+                for text in &texts {
+                    assert_eq!(shown(&sharing, text), shown(&alone, text), "{text}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared} texts compared");
+    }
+
+    #[test]
+    fn digit_values_a_rule_looks_at_are_never_shared_away() {
+        let checker = checker_with(r#"when = { regex = "[1-9]\\d个电话" }"#);
+        assert!(checker.digits.is_some());
+        let text = "打了05个电话\n打了50个电话\n打了00个电话\n";
+        assert_eq!(fired_lines(&checker, text), vec![2]);
+        let checker = checker_with(r#"when = { terms = ["23点"] }"#);
+        assert_eq!(fired_lines(&checker, "13点\n23点\n"), vec![2]);
     }
 
     #[test]

@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use jieba_rs::Jieba;
 
+use super::digits::skeleton;
+
 /// Characters that end a sentence.
 const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?', '；', ';', '…'];
 /// Characters that end a clause inside a sentence (not `、`, which joins
@@ -50,13 +52,18 @@ impl Tokenizer {
     }
 
     /// Word boundaries of `text` (punctuation and spaces are not words).
+    ///
+    /// Digits are cut as if they were all `0`: numbers split into words
+    /// the same whatever their value (jieba's dictionary has a few words
+    /// with digits, such as 4S店), so that lines differing only in their
+    /// digits have the same words (see [`digits`](super::digits)).
     pub fn words(&self, text: &str) -> Words {
         if text.len() > MAX_TOKENIZED_BYTES {
             return Words { spans: None };
         }
         let spans = self
             .jieba
-            .cut(text, true)
+            .cut(&skeleton(text), true)
             .into_iter()
             .filter(|t| t.word.chars().any(char::is_alphanumeric))
             .map(|t| (t.byte_start, t.byte_end))

@@ -17,7 +17,7 @@ use crate::normalize::normalize;
 use crate::rules::{ContextCues, Matcher, Node};
 
 /// What one line's text yields.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LineVerdict {
     /// Which context cues the line matches.
     pub cues: CueMatches,
@@ -33,13 +33,7 @@ impl HeapSize for LineVerdict {
         let fired: usize = self
             .fired
             .iter()
-            .map(|f| {
-                size_of::<Fired>()
-                    + f.matched
-                        .iter()
-                        .map(|m| size_of::<String>() + m.len())
-                        .sum::<usize>()
-            })
+            .map(|f| size_of::<Fired>() + size_of_val(&*f.evidence))
             .sum();
         fired + self.missing.len() * size_of::<MissingSeen>()
     }
@@ -57,18 +51,18 @@ pub struct CueMatches {
 }
 
 /// A line rule that fires on a line.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Fired {
     /// The rule's index in the rule set.
     pub rule: usize,
     /// The evidence's extent, in bytes of the line's original text.
     pub span: Range<usize>,
-    /// The normalized text of each piece of evidence.
-    pub matched: Box<[String]>,
+    /// Each piece of evidence, in bytes of the line's normalized text.
+    pub evidence: Box<[Range<usize>]>,
 }
 
 /// What a line means to a `missing` rule.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct MissingSeen {
     /// The rule's index in the rule set.
     pub rule: usize,
@@ -121,10 +115,7 @@ impl Checker {
                         fired.push(Fired {
                             rule: index,
                             span: norm.original_range(start..end),
-                            matched: evidence
-                                .iter()
-                                .map(|o| norm.as_str()[o.start..o.end].to_string())
-                                .collect(),
+                            evidence: evidence.iter().map(|o| o.start..o.end).collect(),
                         });
                     }
                 }

@@ -1,0 +1,229 @@
+//! Sharing one verdict between lines that differ only in their digits.
+//!
+//! Call notes repeat the same sentences with different amounts, dates and
+//! numbers: "约定周三还款17809元", "约定周三还款8650元". Most rules cannot
+//! tell such lines apart: their terms have no digits and their regexes
+//! treat every digit alike (`\d+天`). A line's *skeleton*, with every ASCII
+//! digit replaced by `0`, is then judged once for all of them.
+//!
+//! Some rules do look at digit values ("22点以后", `[1-9]\d个电话`). The
+//! [`DigitGuard`] holds every such *digit-sensitive* piece of the rule set:
+//! each term spelling with an ASCII digit, and each regex that has a digit
+//! literal or a class holding some digits but not all. A line shares its
+//! skeleton's verdict only when no sensitive piece can match in the line
+//! or in its skeleton; every other line is judged on its own.
+//!
+//! Why the verdicts are then equal: the line and its skeleton have the same
+//! bytes except for digit values, so normalization (which treats digits as
+//! one class), sentence splitting and word cutting (the tokenizer cuts
+//! with digits masked) give the same offsets; digit-free terms occur at the
+//! same places; digit-blind regexes match at the same places; and the
+//! sensitive pieces match nowhere in either. A regex is checked with its
+//! anchors and word boundaries dropped, so that a match inside any
+//! sentence or clause of the line is a match of the relaxed form in the
+//! whole line.
+
+use std::borrow::Cow;
+
+use regex::Regex;
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+use crate::rules::{Matcher, Node, RuleSet};
+
+/// Whether `text` has an ASCII digit.
+pub fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// `text` with every ASCII digit replaced by `0`: same length, same char
+/// boundaries.
+pub fn skeleton(text: &str) -> Cow<'_, str> {
+    if !has_digit(text) {
+        return Cow::Borrowed(text);
+    }
+    let masked: String = text
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect();
+    Cow::Owned(masked)
+}
+
+/// The digit-sensitive pieces of a rule set, as one expression that
+/// matches wherever one of them might.
+#[derive(Debug)]
+pub struct DigitGuard {
+    /// `None` when the rule set has no sensitive piece.
+    sensitive: Option<Regex>,
+}
+
+impl DigitGuard {
+    /// The guard of `rules`, or `None` if some regex cannot be analysed
+    /// (then no line shares a verdict).
+    pub fn new(rules: &RuleSet) -> Option<DigitGuard> {
+        let mut alternatives = Vec::new();
+        let spellings = rules
+            .terms
+            .terms()
+            .iter()
+            .chain(rules.variants.iter().map(|(spelling, _)| spelling));
+        for spelling in spellings.filter(|s| has_digit(s)) {
+            alternatives.push(regex::escape(spelling));
+        }
+        let mut regexes = Vec::new();
+        for rule in &rules.rules {
+            match &rule.matcher {
+                Matcher::Line(node) => collect_regexes(node, &mut regexes),
+                Matcher::Missing { node, context, .. } => {
+                    collect_regexes(node, &mut regexes);
+                    if let Some(context) = context {
+                        collect_regexes(context, &mut regexes);
+                    }
+                }
+            }
+            for exception in &rule.unless {
+                collect_regexes(exception, &mut regexes);
+            }
+        }
+        let cues = &rules.context;
+        let cues = [
+            &cues.callee_is_third_party,
+            &cues.callee_is_debtor,
+            &cues.agent_addresses_third_party,
+            &cues.third_party_section,
+        ];
+        for cue in cues.into_iter().flatten() {
+            collect_regexes(cue, &mut regexes);
+        }
+        for regex in regexes {
+            let hir = regex_syntax::Parser::new().parse(regex.as_str()).ok()?;
+            if !digit_blind(&hir) {
+                alternatives.push(format!("(?:{})", relaxed(&hir)));
+            }
+        }
+        if alternatives.is_empty() {
+            return Some(DigitGuard { sensitive: None });
+        }
+        let sensitive = regex::RegexBuilder::new(&alternatives.join("|"))
+            .size_limit(64 << 20)
+            .build()
+            .ok()?;
+        Some(DigitGuard {
+            sensitive: Some(sensitive),
+        })
+    }
+
+    /// Whether no digit-sensitive piece can match in `normalized`, the
+    /// normalized text of a line.
+    pub fn inert_in(&self, normalized: &str) -> bool {
+        self.sensitive
+            .as_ref()
+            .is_none_or(|sensitive| !sensitive.is_match(normalized))
+    }
+}
+
+/// Appends the regexes of `node` to `out`.
+fn collect_regexes<'a>(node: &'a Node, out: &mut Vec<&'a Regex>) {
+    match node {
+        Node::Regex { regex, .. } => out.push(regex),
+        Node::All(children) | Node::Any(children) => {
+            for child in children {
+                collect_regexes(child, out);
+            }
+        }
+        Node::Not(child) => collect_regexes(child, out),
+        Node::Terms { .. } | Node::Near { .. } => {}
+    }
+}
+
+/// Whether `hir` matches the same places in two texts that differ only in
+/// the values of their ASCII digits: no digit literal, and every class
+/// holds all ASCII digits or none.
+fn digit_blind(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(literal) => !literal.0.iter().any(u8::is_ascii_digit),
+        HirKind::Class(class) => {
+            let held = (b'0'..=b'9')
+                .filter(|&digit| class_holds(class, digit))
+                .count();
+            held == 0 || held == 10
+        }
+        HirKind::Repetition(repetition) => digit_blind(&repetition.sub),
+        HirKind::Capture(capture) => digit_blind(&capture.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().all(digit_blind),
+    }
+}
+
+/// Whether `class` holds the ASCII char `byte`.
+fn class_holds(class: &Class, byte: u8) -> bool {
+    match class {
+        Class::Unicode(class) => {
+            let c = char::from(byte);
+            class
+                .ranges()
+                .iter()
+                .any(|range| range.start() <= c && c <= range.end())
+        }
+        Class::Bytes(class) => class
+            .ranges()
+            .iter()
+            .any(|range| range.start() <= byte && byte <= range.end()),
+    }
+}
+
+/// `hir` without its anchors and word boundaries: it matches wherever
+/// `hir` matches in any stretch of a text.
+fn relaxed(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
+        HirKind::Repetition(repetition) => Hir::repetition(regex_syntax::hir::Repetition {
+            sub: Box::new(relaxed(&repetition.sub)),
+            ..repetition.clone()
+        }),
+        HirKind::Capture(capture) => relaxed(&capture.sub),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(relaxed).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(relaxed).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blind(pattern: &str) -> bool {
+        digit_blind(&regex_syntax::Parser::new().parse(pattern).unwrap())
+    }
+
+    #[test]
+    fn skeletons_mask_ascii_digits_only() {
+        assert_eq!(skeleton("还款17809元，逾期３天"), "还款00000元，逾期３天");
+        assert!(matches!(skeleton("没有数字"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn regexes_treating_all_digits_alike_are_blind() {
+        assert!(blind(r"\d+天"));
+        assert!(blind(r"[^。！？]{0,8}欠"));
+        assert!(blind(r"[\p{Han}\w]{1,6}的"));
+        assert!(blind(r"[零一二三四五六七八九\d]+号"));
+    }
+
+    #[test]
+    fn regexes_telling_digits_apart_are_sensitive() {
+        assert!(!blind(r"[1-9]\d个电话"));
+        assert!(!blind(r"(?:2[2-3]|0?[0-7])[:：][0-5]\d"));
+        assert!(!blind(r"110"));
+        assert!(!blind(r"[^0]点"));
+    }
+
+    #[test]
+    fn relaxed_regexes_match_wherever_the_original_matches_in_a_stretch() {
+        let hir = regex_syntax::Parser::new()
+            .parse(r"^(?:2[2-3])点\b")
+            .unwrap();
+        let relaxed = Regex::new(&relaxed(&hir).to_string()).unwrap();
+        // The original only matches at the start of a stretch.
+        assert!(relaxed.is_match("晚上，22点打给你"));
+    }
+}
