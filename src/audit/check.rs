@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use super::columns::Field;
 use super::config::{AuditConfig, MetaRules, Profile, fill};
 use super::frequency::{key_of, phone_key};
-use super::output::FindingLine;
+use super::output::{FindingLine, RuleJson};
 use super::reader::{Piece, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
@@ -126,10 +126,18 @@ impl CheckedPiece {
         }
     }
 
-    /// Writes `finding` of the record at `row` of `path` and counts it.
-    fn write(&mut self, path: &str, row: u64, record: &Record<'_>, finding: &AuditFinding) {
+    /// Writes `finding` of the record at `row` of `path` (with the rule
+    /// parts of `rules`) and counts it.
+    fn write(
+        &mut self,
+        rules: &RuleJson,
+        path: &str,
+        row: u64,
+        record: &Record<'_>,
+        finding: &AuditFinding,
+    ) {
         let start = self.jsonl.len();
-        if let Err(e) = FindingLine::new(path, row, record, finding).write(&mut self.jsonl) {
+        if let Err(e) = FindingLine::new(path, row, record, finding).write(rules, &mut self.jsonl) {
             self.jsonl.truncate(start);
             self.error.get_or_insert_with(|| e.to_string());
             return;
@@ -184,6 +192,8 @@ pub struct RecordChecker<'a> {
     pub redact: bool,
     /// The verdicts of texts seen before.
     pub memo: &'a TextMemo<TextVerdict>,
+    /// The JSON parts of the rules' findings.
+    pub json: &'a RuleJson,
 }
 
 impl RecordChecker<'_> {
@@ -236,7 +246,7 @@ impl RecordChecker<'_> {
             .memo
             .get_or_make(text, || self.verdict(path, text, has_text));
         for finding in &verdict.findings {
-            out.write(path, row, record, finding);
+            out.write(self.json, path, row, record, finding);
         }
 
         if let Some(time) = record.time
@@ -252,7 +262,7 @@ impl RecordChecker<'_> {
                 ],
             );
             let finding = self.head_finding(text, &self.rules.quiet_hours, message);
-            out.write(path, row, record, &finding);
+            out.write(self.json, path, row, record, &finding);
         }
 
         let relation = record.get(Field::Relation).trim();
@@ -269,7 +279,7 @@ impl RecordChecker<'_> {
                     message: Some(fill(&rule.message, &[("relation", relation)])),
                     ..(**mention).clone()
                 };
-                out.write(path, row, record, &finding);
+                out.write(self.json, path, row, record, &finding);
             }
         }
 

@@ -53,7 +53,7 @@ use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker};
 use self::columns::ColumnNames;
 use self::config::{AuditConfig, MetaRules, Profile};
 use self::frequency::DayCounter;
-use self::output::FindingLine;
+use self::output::{FindingLine, RuleJson};
 use self::reader::{AuditInput, Opened, Piece, Shape, open};
 use self::record::{FieldDecoder, RecordError};
 use self::summary::{SampleFinding, Summary, Tally};
@@ -198,6 +198,7 @@ impl Auditor {
             profile: &options.profile,
             redact: options.redact,
             memo: &TextMemo::with_budget(NOTE_MEMO_BUDGET),
+            json: &self.rule_json()?,
         };
         for input in inputs {
             let file = summary.begin_file(&input.path, input.kind.name());
@@ -304,6 +305,21 @@ impl Auditor {
         Ok(summary)
     }
 
+    /// The JSON parts of every rule the audit reports.
+    fn rule_json(&self) -> io::Result<RuleJson> {
+        let meta = &self.rules;
+        let text_rules = [&self.checker, &self.detector]
+            .into_iter()
+            .flat_map(|checker| &checker.rules().rules)
+            .map(|rule| &rule.info);
+        RuleJson::new(text_rules.chain([
+            &meta.quiet_hours,
+            &meta.connected_calls,
+            &meta.unanswered_attempts,
+            &meta.contact_disclosure,
+        ]))
+    }
+
     /// The text rules in use.
     pub fn checker(&self) -> &Checker {
         &self.checker
@@ -366,7 +382,8 @@ impl Writer<'_> {
             self.config,
             |record| {
                 let finding = checker.frequency_finding(record, call.kind, count);
-                result = FindingLine::new(path, call.row, record, &finding).write(&mut line);
+                result = FindingLine::new(path, call.row, record, &finding)
+                    .write(checker.json, &mut line);
                 tally.finding(&finding.rule, record);
             },
         );
