@@ -7,6 +7,7 @@
 //! ([`CountedCall`]), and the writer counts them in input order (see
 //! [`frequency`](super::frequency)).
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -126,27 +127,26 @@ impl CheckedPiece {
         }
     }
 
-    /// Writes `finding` of the record at `row` of `path` (with the rule
-    /// parts of `rules`) and counts it.
+    /// Writes `line` (with the rule parts of `rules`), whose excerpt has
+    /// `highlight`, and counts it as a finding of `record`.
     fn write(
         &mut self,
         rules: &RuleJson,
-        path: &str,
-        row: u64,
+        line: &FindingLine<'_>,
+        highlight: Option<Range<usize>>,
         record: &Record<'_>,
-        finding: &AuditFinding,
     ) {
         let start = self.jsonl.len();
-        if let Err(e) = FindingLine::new(path, row, record, finding).write(rules, &mut self.jsonl) {
+        if let Err(e) = line.write(rules, &mut self.jsonl) {
             self.jsonl.truncate(start);
             self.error.get_or_insert_with(|| e.to_string());
             return;
         }
         self.written.push(Written {
             line: start..self.jsonl.len(),
-            highlight: finding.highlight.clone(),
+            highlight,
         });
-        self.tally.finding(&finding.rule, record);
+        self.tally.finding(line.rule, record);
     }
 }
 
@@ -194,6 +194,9 @@ pub struct RecordChecker<'a> {
     pub memo: &'a TextMemo<TextVerdict>,
     /// The JSON parts of the rules' findings.
     pub json: &'a RuleJson,
+    /// The quiet-hours rule's message with the quiet hours filled in;
+    /// `{time}` is left for each call's time.
+    pub quiet_message: String,
 }
 
 impl RecordChecker<'_> {
@@ -246,23 +249,22 @@ impl RecordChecker<'_> {
             .memo
             .get_or_make(text, || self.verdict(path, text, has_text));
         for finding in &verdict.findings {
-            out.write(self.json, path, row, record, finding);
+            let line = FindingLine::new(path, row, record, finding);
+            out.write(self.json, &line, finding.highlight.clone(), record);
         }
 
         if let Some(time) = record.time
             && self.profile.quiet_hours.contains(time.minute)
         {
-            let quiet = self.profile.quiet_hours;
-            let message = fill(
-                &self.rules.quiet_hours.message,
-                &[
-                    ("time", record.get(Field::Time).trim()),
-                    ("start", &quiet.start.to_string()),
-                    ("end", &quiet.end.to_string()),
-                ],
-            );
-            let finding = self.head_finding(text, &self.rules.quiet_hours, message);
-            out.write(self.json, path, row, record, &finding);
+            let message = self
+                .quiet_message
+                .replace("{time}", record.get(Field::Time).trim());
+            let message = self.masked(&message);
+            let head = head_of(text);
+            let head = self.masked(&head);
+            let line =
+                FindingLine::about(path, row, record, &self.rules.quiet_hours, &message, &head);
+            out.write(self.json, &line, None, record);
         }
 
         let relation = record.get(Field::Relation).trim();
@@ -274,12 +276,13 @@ impl RecordChecker<'_> {
             });
             if let Some(mention) = mention {
                 let rule = &self.rules.contact_disclosure;
-                let finding = AuditFinding {
-                    rule: Arc::clone(rule),
-                    message: Some(fill(&rule.message, &[("relation", relation)])),
-                    ..(**mention).clone()
+                let message = fill(&rule.message, &[("relation", relation)]);
+                let line = FindingLine {
+                    rule,
+                    message: &message,
+                    ..FindingLine::new(path, row, record, mention)
                 };
-                out.write(self.json, path, row, record, &finding);
+                out.write(self.json, &line, mention.highlight.clone(), record);
             }
         }
 
@@ -394,9 +397,25 @@ impl RecordChecker<'_> {
         Some(self.text_finding(&source, &found, Arc::clone(&found.rule), None))
     }
 
+    /// `text` with personal numbers masked if asked to.
+    fn masked<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.redact {
+            redact(text)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
     /// Masks personal numbers if asked to.
     pub fn mask(&self, text: String) -> String {
-        if self.redact { redact(&text) } else { text }
+        if self.redact {
+            match redact(&text) {
+                Cow::Borrowed(_) => text,
+                Cow::Owned(masked) => masked,
+            }
+        } else {
+            text
+        }
     }
 
     /// A finding of `rule` at the span of `at`.
@@ -436,23 +455,23 @@ impl RecordChecker<'_> {
             rule: Arc::clone(rule),
             message: Some(self.mask(message)),
             position: None,
-            excerpt: self.mask(head_of(text)),
+            excerpt: self.mask(head_of(text).into_owned()),
             highlight: None,
         }
     }
 }
 
 /// The first non-empty line of `text`, cut to [`HEAD_EXCERPT_CHARS`].
-fn head_of(text: &str) -> String {
+fn head_of(text: &str) -> Cow<'_, str> {
     let line = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
     if line.len() <= HEAD_EXCERPT_CHARS {
-        return line.to_string();
+        return Cow::Borrowed(line);
     }
     let cut = window(line, 0..0, HEAD_EXCERPT_CHARS);
     let tail = if cut.cut_after { ELLIPSIS } else { "" };
-    format!("{}{tail}", cut.text)
+    Cow::Owned(format!("{}{tail}", cut.text))
 }

@@ -51,7 +51,7 @@ use rayon::prelude::*;
 
 use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker};
 use self::columns::ColumnNames;
-use self::config::{AuditConfig, MetaRules, Profile};
+use self::config::{AuditConfig, MetaRules, Profile, fill};
 use self::frequency::DayCounter;
 use self::output::{FindingLine, RuleJson};
 use self::reader::{AuditInput, Opened, Piece, Shape, open};
@@ -199,6 +199,7 @@ impl Auditor {
             redact: options.redact,
             memo: &TextMemo::with_budget(NOTE_MEMO_BUDGET),
             json: &self.rule_json()?,
+            quiet_message: self.quiet_message(),
         };
         for input in inputs {
             let file = summary.begin_file(&input.path, input.kind.name());
@@ -303,6 +304,19 @@ impl Auditor {
         }
         summary.finish();
         Ok(summary)
+    }
+
+    /// The quiet-hours rule's message with the profile's quiet hours filled
+    /// in, leaving `{time}`.
+    fn quiet_message(&self) -> String {
+        let quiet = self.options.profile.quiet_hours;
+        fill(
+            &self.rules.quiet_hours.message,
+            &[
+                ("start", &quiet.start.to_string()),
+                ("end", &quiet.end.to_string()),
+            ],
+        )
     }
 
     /// The JSON parts of every rule the audit reports.

@@ -34,7 +34,7 @@ pub struct FindingLine<'a> {
     /// 1-based character column within that line (text findings only).
     pub column: Option<usize>,
     /// The rule.
-    pub rule: &'a RuleInfo,
+    pub rule: &'a Arc<RuleInfo>,
     /// What is wrong.
     pub message: &'a str,
     /// The text concerned, masked unless `--no-redact`.
@@ -61,6 +61,32 @@ impl<'a> FindingLine<'a> {
             rule: &finding.rule,
             message: finding.message(),
             excerpt: &finding.excerpt,
+            agent: record.get(Field::Agent).trim(),
+            debtor: record.get(Field::Debtor).trim(),
+            time: record.get(Field::Time).trim(),
+            relation: record.get(Field::Relation).trim(),
+        }
+    }
+
+    /// The line for a finding of `rule` about `record` as a whole, not a
+    /// place in its text.
+    pub fn about(
+        path: &'a str,
+        row: u64,
+        record: &'a Record<'_>,
+        rule: &'a Arc<RuleInfo>,
+        message: &'a str,
+        excerpt: &'a str,
+    ) -> Self {
+        FindingLine {
+            path,
+            row,
+            record: record.get(Field::Id),
+            line: None,
+            column: None,
+            rule,
+            message,
+            excerpt,
             agent: record.get(Field::Agent).trim(),
             debtor: record.get(Field::Debtor).trim(),
             time: record.get(Field::Time).trim(),
