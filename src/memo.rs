@@ -12,9 +12,15 @@
 //! found again survives, so texts that keep recurring are never forgotten
 //! while texts seen once make room for new ones. Until a shard is full,
 //! nothing is forgotten: the whole budget holds texts.
+//!
+//! Threads that look up the same recurring texts all the time (the audit's
+//! workers) each keep a [`LocalMemo`] in front of the shared one, so that
+//! a hit takes no lock and no reference count. It holds a fixed number of
+//! texts per thread, outside the budget.
 
 use std::fmt;
 use std::hash::BuildHasher;
+use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hashbrown::DefaultHashBuilder;
@@ -56,12 +62,68 @@ struct Shard<V> {
 /// A remembered text, its hash and its value.
 struct Entry<V> {
     hash: u64,
-    text: Box<str>,
+    text: Arc<str>,
     value: Arc<V>,
     /// Bytes counted for it.
     cost: usize,
     /// Found again since the last sweep of its shard.
     found_again: bool,
+}
+
+/// Slots of a [`LocalMemo`].
+const LOCAL_SLOTS: usize = 4096;
+
+/// One thread's cache in front of a shared [`TextMemo`]: the text last
+/// looked up in each of its slots (chosen by hash), with its value.
+///
+/// Recurring texts are then found without the shared memo's lock and
+/// without touching memory other threads write. It holds at most 4096
+/// texts, each of at most 512 bytes, and their values, which may outlive
+/// their entries in the shared memo.
+pub struct LocalMemo<V> {
+    slots: Box<[Option<LocalEntry<V>>]>,
+}
+
+/// A text and value held by a [`LocalMemo`].
+struct LocalEntry<V> {
+    hash: u64,
+    text: Arc<str>,
+    value: Arc<V>,
+}
+
+impl<V> LocalMemo<V> {
+    /// An empty cache.
+    pub fn new() -> LocalMemo<V> {
+        LocalMemo {
+            slots: (0..LOCAL_SLOTS).map(|_| None).collect(),
+        }
+    }
+}
+
+impl<V> Default for LocalMemo<V> {
+    fn default() -> LocalMemo<V> {
+        LocalMemo::new()
+    }
+}
+
+/// A value from [`TextMemo::recall`]: remembered, or made for a text that
+/// is not (too long, or too costly).
+pub enum Recalled<'a, V> {
+    /// Held by the caller's [`LocalMemo`].
+    Remembered(&'a V),
+    /// Made for this lookup only.
+    Made(V),
+}
+
+impl<V> Deref for Recalled<'_, V> {
+    type Target = V;
+
+    fn deref(&self) -> &V {
+        match self {
+            Recalled::Remembered(value) => value,
+            Recalled::Made(value) => value,
+        }
+    }
 }
 
 /// Share of a shard's budget a sweep may keep, so that it makes room for
@@ -107,7 +169,52 @@ impl<V: HeapSize> TextMemo<V> {
         if text.len() > MAX_TEXT_BYTES {
             return Arc::new(make());
         }
+        match self.find_or_insert(self.hasher.hash_one(text), text, make) {
+            Ok((_, value)) => value,
+            Err(value) => Arc::new(value),
+        }
+    }
+
+    /// The value for `text`, looked up first in `local`, one thread's cache
+    /// in front of this memo, then here; made by `make` if neither has it.
+    ///
+    /// A text found in `local` costs neither the shared memo's lock nor a
+    /// reference count: nothing other threads write is touched.
+    pub fn recall<'l>(
+        &self,
+        local: &'l mut LocalMemo<V>,
+        text: &str,
+        make: impl FnOnce() -> V,
+    ) -> Recalled<'l, V> {
+        if text.len() > MAX_TEXT_BYTES {
+            return Recalled::Made(make());
+        }
         let hash = self.hasher.hash_one(text);
+        let slot = hash as usize % LOCAL_SLOTS;
+        let cached = local.slots[slot]
+            .as_ref()
+            .is_some_and(|entry| entry.hash == hash && *entry.text == *text);
+        if !cached {
+            match self.find_or_insert(hash, text, make) {
+                Ok((text, value)) => local.slots[slot] = Some(LocalEntry { hash, text, value }),
+                Err(value) => return Recalled::Made(value),
+            }
+        }
+        match &local.slots[slot] {
+            Some(entry) => Recalled::Remembered(&entry.value),
+            None => unreachable!("the slot was filled above"),
+        }
+    }
+
+    /// The remembered text and value of `text`, whose hash is `hash`, or
+    /// else the value made by `make`: remembered too (`Ok`) unless it
+    /// costs more than a shard's budget (`Err`).
+    fn find_or_insert(
+        &self,
+        hash: u64,
+        text: &str,
+        make: impl FnOnce() -> V,
+    ) -> Result<(Arc<str>, Arc<V>), V> {
         // Middle bits pick the shard: a shard's table takes its buckets from
         // the low bits and its tags from the top 7, which must still differ
         // between the texts of one shard.
@@ -121,22 +228,23 @@ impl<V: HeapSize> TextMemo<V> {
             if !entry.found_again {
                 entry.found_again = true;
             }
-            return Arc::clone(&entry.value);
+            return Ok((Arc::clone(&entry.text), Arc::clone(&entry.value)));
         }
         // Made without holding the lock: two threads may both make the value
         // of a new text, which is harmless, rather than wait for each other.
-        let value = Arc::new(make());
+        let value = make();
         let cost = text.len() + value.heap_size() + ENTRY_OVERHEAD;
         if cost > self.shard_budget {
-            return value;
+            return Err(value);
         }
         let entry = Entry {
             hash,
             text: text.into(),
             cost,
-            value: Arc::clone(&value),
+            value: Arc::new(value),
             found_again: false,
         };
+        let found = (Arc::clone(&entry.text), Arc::clone(&entry.value));
         let mut shard = lock();
         if shard.table.find(hash, same).is_none() {
             if shard.bytes + cost > self.shard_budget {
@@ -145,7 +253,7 @@ impl<V: HeapSize> TextMemo<V> {
             shard.bytes += cost;
             shard.table.insert_unique(hash, entry, |e| e.hash);
         }
-        value
+        Ok(found)
     }
 
     /// Makes room in a full shard: forgets the texts not found again since
@@ -190,6 +298,41 @@ mod tests {
             });
         }
         assert_eq!(made, 2);
+    }
+
+    #[test]
+    fn a_local_cache_recalls_what_it_or_the_shared_memo_has_seen() {
+        let memo = TextMemo::with_budget(1 << 16);
+        let mut locals = [LocalMemo::new(), LocalMemo::new()];
+        let mut made = 0;
+        for thread in [0, 0, 1] {
+            let value = memo.recall(&mut locals[thread], "关机。", || {
+                made += 1;
+                7
+            });
+            assert_eq!(*value, 7);
+        }
+        assert_eq!(made, 1, "one thread's text is found by another");
+        let long = "很长的转写。".repeat(100);
+        for _ in 0..2 {
+            assert!(matches!(
+                memo.recall(&mut locals[0], &long, || 0),
+                Recalled::Made(0)
+            ));
+        }
+    }
+
+    #[test]
+    fn texts_sharing_a_local_slot_replace_each_other() {
+        let memo = TextMemo::with_budget(1 << 20);
+        let mut local = LocalMemo::new();
+        let texts: Vec<String> = (0..LOCAL_SLOTS * 2).map(|i| format!("第{i}条")).collect();
+        for (i, text) in texts.iter().enumerate() {
+            assert_eq!(*memo.recall(&mut local, text, || i), i);
+        }
+        for (i, text) in texts.iter().enumerate() {
+            assert_eq!(*memo.recall(&mut local, text, || usize::MAX), i, "{text}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::redact::redact;
 use super::summary::Tally;
 use crate::engine::Checker;
 use crate::finding::{Category, Finding, Position, RuleInfo};
-use crate::memo::{HeapSize, TextMemo};
+use crate::memo::{HeapSize, LocalMemo, TextMemo};
 use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
 use crate::source::SourceFile;
 
@@ -200,13 +200,15 @@ pub struct RecordChecker<'a> {
 }
 
 impl RecordChecker<'_> {
-    /// Checks every record of `piece`, an input at `path`.
+    /// Checks every record of `piece`, an input at `path`; `local` is the
+    /// calling thread's cache in front of the memo.
     pub fn check_piece(
         &self,
         piece: &Piece,
         path: &str,
         shape: &Shape,
         decoder: &FieldDecoder,
+        local: &mut LocalMemo<TextVerdict>,
     ) -> CheckedPiece {
         let path = piece.path(path);
         let mut out = CheckedPiece::for_bytes(piece.weight());
@@ -217,7 +219,7 @@ impl RecordChecker<'_> {
                         // A transcript file's record id is its path.
                         record.set(Field::Id, path.to_string());
                     }
-                    self.check(path, raw.row, raw.span, &record, &mut out);
+                    self.check(path, raw.row, raw.span, &record, local, &mut out);
                 }
                 Ok(None) => out.tally.skipped += 1,
                 Err((kind, message)) => out.failures.push(RecordError {
@@ -239,6 +241,7 @@ impl RecordChecker<'_> {
         row: u64,
         span: Range<usize>,
         record: &Record<'_>,
+        local: &mut LocalMemo<TextVerdict>,
         out: &mut CheckedPiece,
     ) {
         let written = out.written.len();
@@ -247,7 +250,7 @@ impl RecordChecker<'_> {
         let has_text = !text.trim().is_empty();
         let verdict = self
             .memo
-            .get_or_make(text, || self.verdict(path, text, has_text));
+            .recall(local, text, || self.verdict(path, text, has_text));
         for finding in &verdict.findings {
             let line = FindingLine::new(path, row, record, finding);
             out.write(self.json, &line, finding.highlight.clone(), record);

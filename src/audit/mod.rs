@@ -58,7 +58,7 @@ use self::reader::{AuditInput, Opened, Piece, Shape, open};
 use self::record::{FieldDecoder, RecordError};
 use self::summary::{SampleFinding, Summary, Tally};
 use crate::engine::Checker;
-use crate::memo::TextMemo;
+use crate::memo::{LocalMemo, TextMemo};
 use crate::rules::{RuleSet, RuleSetBuilder};
 
 /// Most bytes of input in one block (one worker's unit of work).
@@ -266,14 +266,17 @@ impl Auditor {
                 let (done_tx, done_rx) = channel::<(Numbered, CheckedPiece)>();
                 let (checker, shape, decoder) = (&checker, &shape, &decoder);
                 scope.spawn(move || {
-                    rx.into_iter()
-                        .par_bridge()
-                        .for_each_with(done_tx, |done_tx, numbered| {
+                    rx.into_iter().par_bridge().for_each_init(
+                        || (done_tx.clone(), LocalMemo::new()),
+                        |(done_tx, local), numbered| {
                             let checked =
-                                checker.check_piece(&numbered.piece, path, shape, decoder);
+                                checker.check_piece(&numbered.piece, path, shape, decoder, local);
                             // A send fails only once the writer has stopped.
                             let _ = done_tx.send((numbered, checked));
-                        });
+                        },
+                    );
+                    // The workers' senders are gone: the writer's loop ends.
+                    drop(done_tx);
                 });
                 let mut waiting = BTreeMap::new();
                 let (mut next, mut consumed) = (0, 0);
