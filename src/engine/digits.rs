@@ -41,11 +41,12 @@ pub fn skeleton(text: &str) -> Cow<'_, str> {
     if !has_digit(text) {
         return Cow::Borrowed(text);
     }
-    let masked: String = text
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect();
-    Cow::Owned(masked)
+    let mut bytes = text.as_bytes().to_vec();
+    for byte in bytes.iter_mut().filter(|b| b.is_ascii_digit()) {
+        *byte = b'0';
+    }
+    // ASCII bytes were replaced by ASCII bytes: still valid UTF-8.
+    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
 }
 
 /// The digit-sensitive pieces of a rule set, as one expression that
