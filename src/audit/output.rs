@@ -223,6 +223,17 @@ mod tests {
         })
     }
 
+    /// A finding of `rule` with no excerpt.
+    fn finding_of(rule: &Arc<RuleInfo>, message: Option<&str>) -> AuditFinding {
+        AuditFinding {
+            rule: Arc::clone(rule),
+            message: message.map(str::to_string),
+            position: None,
+            excerpt: String::new(),
+            highlight: None,
+        }
+    }
+
     fn line_of(finding: &AuditFinding, rules: &RuleJson) -> Value {
         let mut record = Record::default();
         record.set(Field::Id, "R\"1".to_string());
@@ -240,11 +251,9 @@ mod tests {
     fn lines_are_the_same_with_or_without_the_rule_parts_made_first() {
         let rule = rule();
         let finding = AuditFinding {
-            rule: Arc::clone(&rule),
-            message: None,
             position: Some(Position { line: 2, column: 5 }),
             excerpt: "摘录\t".to_string(),
-            highlight: None,
+            ..finding_of(&rule, None)
         };
         let made = RuleJson::new([&rule]).unwrap();
         let line = line_of(&finding, &made);
@@ -262,13 +271,7 @@ mod tests {
     #[test]
     fn a_filled_message_replaces_the_rules_own() {
         let rule = rule();
-        let finding = AuditFinding {
-            rule: Arc::clone(&rule),
-            message: Some("通话对象：配偶".to_string()),
-            position: None,
-            excerpt: String::new(),
-            highlight: None,
-        };
+        let finding = finding_of(&rule, Some("通话对象：配偶"));
         let line = line_of(&finding, &RuleJson::new([&rule]).unwrap());
         assert_eq!(line["message"], "通话对象：配偶");
         assert_eq!(line["line"], Value::Null);
@@ -277,13 +280,7 @@ mod tests {
     #[test]
     fn fields_come_in_a_fixed_order() {
         let rule = rule();
-        let finding = AuditFinding {
-            rule: Arc::clone(&rule),
-            message: None,
-            position: None,
-            excerpt: String::new(),
-            highlight: None,
-        };
+        let finding = finding_of(&rule, None);
         let mut out = Vec::new();
         FindingLine::new("p", 1, &Record::default(), &finding)
             .write(&RuleJson::new([&rule]).unwrap(), &mut out)
