@@ -190,20 +190,16 @@ impl<V: HeapSize> TextMemo<V> {
             return Recalled::Made(make());
         }
         let hash = self.hasher.hash_one(text);
-        let slot = hash as usize % LOCAL_SLOTS;
-        let cached = local.slots[slot]
-            .as_ref()
-            .is_some_and(|entry| entry.hash == hash && *entry.text == *text);
-        if !cached {
-            match self.find_or_insert(hash, text, make) {
-                Ok((text, value)) => local.slots[slot] = Some(LocalEntry { hash, text, value }),
+        let slot = &mut local.slots[hash as usize % LOCAL_SLOTS];
+        let entry = match slot.take() {
+            Some(entry) if entry.hash == hash && *entry.text == *text => entry,
+            // Another text, or none: replaced by this one.
+            _ => match self.find_or_insert(hash, text, make) {
+                Ok((text, value)) => LocalEntry { hash, text, value },
                 Err(value) => return Recalled::Made(value),
-            }
-        }
-        match &local.slots[slot] {
-            Some(entry) => Recalled::Remembered(&entry.value),
-            None => unreachable!("the slot was filled above"),
-        }
+            },
+        };
+        Recalled::Remembered(&slot.insert(entry).value)
     }
 
     /// The remembered text and value of `text`, whose hash is `hash`, or
