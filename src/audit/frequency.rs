@@ -41,16 +41,25 @@ impl DayCounter {
     pub fn bump(&mut self, day: i32, key: u64) -> Option<u32> {
         let newest = self.days.back().map(|(d, _)| *d);
         if newest.is_none_or(|newest| day > newest) {
-            self.days.push_back((day, HashMap::new()));
+            // The map of a day leaving the window is emptied and reused, so
+            // that a new day's map does not grow again from nothing.
+            let mut reused = None;
             while self
                 .days
                 .front()
                 .is_some_and(|(d, _)| *d <= day - WINDOW_DAYS)
             {
-                self.days.pop_front();
+                reused = self.days.pop_front().map(|(_, counts)| counts);
             }
+            let mut counts = reused.unwrap_or_default();
+            counts.clear();
+            self.days.push_back((day, counts));
         }
-        let (_, counts) = self.days.iter_mut().find(|(d, _)| *d == day)?;
+        // Most calls are on the newest day: look there first.
+        let (_, counts) = match self.days.back_mut() {
+            Some(newest) if newest.0 == day => newest,
+            _ => self.days.iter_mut().find(|(d, _)| *d == day)?,
+        };
         let count = counts.entry(key).or_insert(0);
         *count += 1;
         Some(*count)
@@ -130,6 +139,9 @@ mod tests {
         counter.bump(12, 2);
         assert_eq!(counter.len(), 2, "day 10 dropped");
         assert_eq!(counter.bump(10, 1), None);
+        // Day 11's map counted key 1; reused for day 13, it starts empty.
+        assert_eq!(counter.bump(13, 1), Some(1));
+        assert_eq!(counter.bump(13, 1), Some(2));
         assert!(!counter.is_empty());
     }
 
