@@ -69,7 +69,7 @@ pub const PIECES_IN_FLIGHT_PER_THREAD: usize = 4;
 
 /// Bytes of note texts (and their verdicts) an audit remembers: enough for
 /// a day's distinct notes of a large call centre.
-const NOTE_MEMO_BUDGET: usize = 40 << 20;
+const NOTE_MEMO_BUDGET: usize = 36 << 20;
 
 /// How to run an audit.
 #[derive(Clone, Debug)]

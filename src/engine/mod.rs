@@ -70,6 +70,10 @@ impl HeapSize for SkeletonVerdict {
 /// Bytes of line texts (and their verdicts) a checker remembers.
 const LINE_MEMO_BUDGET: usize = 4 << 20;
 
+/// Bytes of line skeletons (and their verdicts) a checker remembers: far
+/// fewer than lines, as lines differing only in digits share one.
+const SKELETON_MEMO_BUDGET: usize = 2 << 20;
+
 /// The word segmenter, shared by every checker of the process: loading
 /// jieba's dictionary is most of startup and of the memory it keeps, and an
 /// audit has two checkers (the text rules and the debt-mention detector).
@@ -183,7 +187,7 @@ impl Checker {
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
             memo: TextMemo::with_budget(LINE_MEMO_BUDGET),
             digits: DigitGuard::new(&rules),
-            skeletons: TextMemo::with_budget(LINE_MEMO_BUDGET),
+            skeletons: TextMemo::with_budget(SKELETON_MEMO_BUDGET),
             triggers: Triggers::new(&needs, rules.terms.set_count()),
             rules,
             prefilter,
