@@ -259,9 +259,10 @@ impl RecordChecker<'_> {
         if let Some(time) = record.time
             && self.profile.quiet_hours.contains(time.minute)
         {
-            let message = self
-                .quiet_message
-                .replace("{time}", record.get(Field::Time).trim());
+            let message = fill(
+                &self.quiet_message,
+                &[("time", record.get(Field::Time).trim())],
+            );
             let message = self.masked(&message);
             let head = head_of(text);
             let head = self.masked(&head);
@@ -411,13 +412,9 @@ impl RecordChecker<'_> {
 
     /// Masks personal numbers if asked to.
     pub fn mask(&self, text: String) -> String {
-        if self.redact {
-            match redact(&text) {
-                Cow::Borrowed(_) => text,
-                Cow::Owned(masked) => masked,
-            }
-        } else {
-            text
+        match self.masked(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(masked) => masked,
         }
     }
 

@@ -97,23 +97,23 @@ pub fn phone_key(phone: &str) -> Option<u64> {
         buffer[len] = digit;
         len += 1;
     }
-    let digits = &buffer[..len];
-    let digits = match digits.strip_prefix(b"86") {
+    let digits = without_country_code(&buffer[..len]);
+    (!digits.is_empty()).then(|| key_of(&String::from_utf8_lossy(digits)))
+}
+
+/// `digits` without a leading `86` country code on a mobile number.
+fn without_country_code(digits: &[u8]) -> &[u8] {
+    match digits.strip_prefix(b"86") {
         Some(rest) if rest.len() == 11 && rest[0] == b'1' => rest,
         _ => digits,
-    };
-    let digits = std::str::from_utf8(digits).expect("ASCII digits");
-    (!digits.is_empty()).then(|| key_of(digits))
+    }
 }
 
 /// The digits of a phone number, without a leading `86` country code on a
 /// mobile number, so that `+86 138-1234-5678` and `13812345678` are one key.
 pub fn phone_digits(phone: &str) -> String {
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    match digits.strip_prefix("86") {
-        Some(rest) if rest.len() == 11 && rest.starts_with('1') => rest.to_string(),
-        _ => digits,
-    }
+    let digits: Vec<u8> = phone.bytes().filter(u8::is_ascii_digit).collect();
+    String::from_utf8_lossy(without_country_code(&digits)).into_owned()
 }
 
 #[cfg(test)]

@@ -30,9 +30,12 @@ pub fn redact(text: &str) -> Cow<'_, str> {
             continue;
         }
         let end = run_end(original, i);
-        if has_personal_number(original, i, end) {
-            let bytes = masked.get_or_insert_with(|| original.to_vec());
-            mask_run(bytes, i, end);
+        let run = &original[i..end];
+        let mut stack = [0u8; 64];
+        let mut heap = Vec::new();
+        let scratch = masked_copy(run, &mut stack, &mut heap);
+        if scratch != run {
+            masked.get_or_insert_with(|| original.to_vec())[i..end].copy_from_slice(scratch);
         }
         i = end;
     }
@@ -43,21 +46,18 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether masking the run `bytes[start..end]` would hide anything (tried
-/// on a copy of the run, on the stack unless the run is long).
-fn has_personal_number(bytes: &[u8], start: usize, end: usize) -> bool {
-    let run = &bytes[start..end];
-    let mut stack = [0u8; 64];
-    let mut heap = Vec::new();
+/// `run` with its personal numbers masked, in `stack` unless the run is
+/// longer (then in `heap`).
+fn masked_copy<'s>(run: &[u8], stack: &'s mut [u8], heap: &'s mut Vec<u8>) -> &'s [u8] {
     let scratch: &mut [u8] = if run.len() <= stack.len() {
         &mut stack[..run.len()]
     } else {
         heap.resize(run.len(), 0);
-        &mut heap
+        heap
     };
     scratch.copy_from_slice(run);
     mask_run(scratch, 0, run.len());
-    scratch != run
+    scratch
 }
 
 fn is_number_char(b: u8) -> bool {

@@ -258,17 +258,19 @@ impl Checker {
     /// Judges the line `text`: with the verdict of its skeleton when its
     /// digits cannot matter (see [`digits`]), on its own otherwise.
     fn judge(&self, text: &str) -> LineVerdict {
+        let norm = normalize(text);
         if let Some(guard) = &self.digits
             && has_digit(text)
-            && guard.inert_in(normalize(text).as_str())
+            && guard.inert_in(norm.as_str())
         {
             let skeleton = skeleton(text);
             let shared = self.skeletons.get_or_make(&skeleton, || {
-                let inert = guard.inert_in(normalize(&skeleton).as_str());
+                let norm = normalize(&skeleton);
+                let inert = guard.inert_in(norm.as_str());
                 SkeletonVerdict {
                     inert,
                     verdict: if inert {
-                        self.judge_line(&skeleton)
+                        self.judge_line(&norm)
                     } else {
                         LineVerdict::default()
                     },
@@ -278,7 +280,7 @@ impl Checker {
                 return shared.verdict.clone();
             }
         }
-        self.judge_line(text)
+        self.judge_line(&norm)
     }
 
     /// Findings of `missing` rules that no line of a script template satisfied.

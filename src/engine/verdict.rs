@@ -13,7 +13,7 @@ use super::eval::{Line, View, matches};
 use super::prefilter::{Occurrence, SetHits};
 use super::{Checker, fires, marked, tokenizer};
 use crate::memo::HeapSize;
-use crate::normalize::normalize;
+use crate::normalize::NormText;
 use crate::rules::{ContextCues, Matcher, Node};
 
 /// What one line's text yields.
@@ -73,10 +73,9 @@ pub struct MissingSeen {
 }
 
 impl Checker {
-    /// Judges the line whose original text is `text`.
-    pub(super) fn judge_line(&self, text: &str) -> LineVerdict {
+    /// Judges the line whose normalized text is `norm`.
+    pub(super) fn judge_line(&self, norm: &NormText) -> LineVerdict {
         let tokenizer = tokenizer();
-        let norm = normalize(text);
         let mut hits = SetHits::new(self.rules.terms.set_count());
         let words = self.prepare(norm.as_str(), &mut hits, tokenizer);
         let line = Line::new(norm.as_str(), &hits, &self.rules.terms, tokenizer, words);
