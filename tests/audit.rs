@@ -588,3 +588,44 @@ fn a_repeated_note_is_judged_afresh_for_each_record() {
     assert_eq!(quiet, vec!["3"]);
     assert_accounting(&summary);
 }
+
+#[test]
+fn notes_differing_only_in_digits_each_show_their_own() {
+    // The text rules may judge such notes once, on their common skeleton;
+    // each finding still quotes (and masks) its own note.
+    let dir = tempfile::tempdir().unwrap();
+    let notes = [
+        "你再不还钱，小心你家里人出点什么事。欠款800元，手机13812345678",
+        "你再不还钱，小心你家里人出点什么事。欠款500元，手机13987654321",
+    ];
+    let mut csv = HEADER.to_string();
+    for (i, note) in notes.iter().enumerate() {
+        csv.push_str(&format!(
+            "R{i},{note},A1,D{i},2026-11-21 10:00:00,1,本人,1\n"
+        ));
+    }
+    write(dir.path(), "notes.csv", csv);
+    let (_, _, findings, summary) = audit_to_dir(&["notes.csv"], dir.path());
+    let excerpts: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "HG-T001")
+        .map(|f| {
+            (
+                f["record"].as_str().unwrap(),
+                f["excerpt"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(excerpts.len(), 2, "{findings:?}");
+    assert_eq!(excerpts[0].0, "R0");
+    assert!(
+        excerpts[0].1.contains("欠款800元，手机138****5678"),
+        "{excerpts:?}"
+    );
+    assert_eq!(excerpts[1].0, "R1");
+    assert!(
+        excerpts[1].1.contains("欠款500元，手机139****4321"),
+        "{excerpts:?}"
+    );
+    assert_accounting(&summary);
+}

@@ -19,7 +19,7 @@ use super::reader::{Piece, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use super::summary::Tally;
-use crate::engine::Checker;
+use crate::engine::{Checker, skeleton};
 use crate::finding::{Category, Finding, Position, RuleInfo};
 use crate::memo::{HeapSize, LocalMemo, TextMemo};
 use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
@@ -176,6 +176,19 @@ impl HeapSize for TextVerdict {
     }
 }
 
+/// The text rules' findings in a skeleton of note texts.
+#[derive(Debug, Default)]
+pub struct SkeletonFindings(Box<[Finding]>);
+
+impl HeapSize for SkeletonFindings {
+    fn heap_size(&self) -> usize {
+        self.0
+            .iter()
+            .map(|f| size_of::<Finding>() + f.matched.iter().map(String::len).sum::<usize>())
+            .sum()
+    }
+}
+
 /// What checking a record needs, shared by all worker threads.
 pub struct RecordChecker<'a> {
     /// The text rules.
@@ -192,6 +205,9 @@ pub struct RecordChecker<'a> {
     pub redact: bool,
     /// The verdicts of texts seen before.
     pub memo: &'a TextMemo<TextVerdict>,
+    /// The text rules' findings in skeletons of texts seen before (see
+    /// [`Checker::digits_are_inert`]).
+    pub skeletons: &'a TextMemo<SkeletonFindings>,
     /// The JSON parts of the rules' findings.
     pub json: &'a RuleJson,
     /// The quiet-hours rule's message with the quiet hours filled in;
@@ -368,10 +384,21 @@ impl RecordChecker<'_> {
     /// What the text rules find in `text`.
     fn verdict(&self, path: &str, text: &str, has_text: bool) -> TextVerdict {
         let source = SourceFile::new(path, text.to_string(), "UTF-8");
-        let findings = if has_text {
-            self.checker.check(&source)
+        let (own, shared);
+        let findings: &[Finding] = if !has_text {
+            &[]
+        } else if self.checker.digits_are_inert(&source) {
+            // Found once for all texts with this skeleton. Only the places
+            // of its findings are used: excerpts are cut from `text`.
+            let skeleton = skeleton(text);
+            shared = self.skeletons.get_or_make(&skeleton, || {
+                let source = SourceFile::new(path, skeleton.to_string(), "UTF-8");
+                SkeletonFindings(self.checker.check(&source).into())
+            });
+            &shared.0
         } else {
-            Vec::new()
+            own = self.checker.check(&source);
+            &own
         };
         TextVerdict {
             findings: findings

@@ -71,6 +71,10 @@ pub const PIECES_IN_FLIGHT_PER_THREAD: usize = 4;
 /// a day's distinct notes of a large call centre.
 const NOTE_MEMO_BUDGET: usize = 36 << 20;
 
+/// Bytes of note skeletons (and their findings) an audit remembers: far
+/// fewer than notes, as notes differing only in digits share one.
+const NOTE_SKELETON_MEMO_BUDGET: usize = 4 << 20;
+
 /// How to run an audit.
 #[derive(Clone, Debug)]
 pub struct AuditOptions {
@@ -198,6 +202,7 @@ impl Auditor {
             profile: &options.profile,
             redact: options.redact,
             memo: &TextMemo::with_budget(NOTE_MEMO_BUDGET),
+            skeletons: &TextMemo::with_budget(NOTE_SKELETON_MEMO_BUDGET),
             json: &self.rule_json()?,
             quiet_message: self.quiet_message(),
         };

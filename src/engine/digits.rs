@@ -22,6 +22,12 @@
 //! anchors and word boundaries dropped, so that a match inside any
 //! sentence or clause of the line is a match of the relaxed form in the
 //! whole line.
+//!
+//! A whole text shares its skeleton's findings when each of its lines
+//! does and no speaker label has a digit (speaker labels, timestamps and
+//! headings are found by digit-blind patterns, so both split into the same
+//! turns): see [`Checker::digits_are_inert`](super::Checker::digits_are_inert).
+//! The audit checks call notes that differ only in digits once.
 
 use std::borrow::Cow;
 

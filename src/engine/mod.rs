@@ -14,10 +14,11 @@ mod tokens;
 mod verdict;
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use self::context::AddresseeTracker;
-use self::digits::{DigitGuard, has_digit, skeleton};
+pub use self::digits::skeleton;
+use self::digits::{DigitGuard, has_digit};
 pub use prefilter::Occurrence;
 
 use self::eval::{Line, Need, View, eval_into, matches};
@@ -26,9 +27,9 @@ use self::tokens::{Tokenizer, Words};
 use self::verdict::{Fired, LineVerdict};
 use crate::finding::Finding;
 use crate::memo::{HeapSize, TextMemo};
-use crate::normalize::normalize;
+use crate::normalize::{NormText, normalize};
 use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
-use crate::segment::{Utterance, segment};
+use crate::segment::{SpeakerLabels, Utterance, segment};
 use crate::source::SourceFile;
 
 /// A rule set ready to check text; build once, share across threads.
@@ -49,6 +50,9 @@ pub struct Checker {
     digits: Option<DigitGuard>,
     /// The verdicts of line skeletons seen before.
     skeletons: TextMemo<SkeletonVerdict>,
+    /// Whether no speaker label has an ASCII digit, so that a text and its
+    /// skeleton always split into the same speaker turns.
+    digit_free_labels: bool,
 }
 
 /// The verdict of a line skeleton (see [`digits`]).
@@ -73,6 +77,14 @@ const LINE_MEMO_BUDGET: usize = 4 << 20;
 /// Bytes of line skeletons (and their verdicts) a checker remembers: far
 /// fewer than lines, as lines differing only in digits share one.
 const SKELETON_MEMO_BUDGET: usize = 2 << 20;
+
+/// Whether some speaker label has an ASCII digit.
+fn labels_have_digits(labels: &SpeakerLabels) -> bool {
+    [&labels.agent, &labels.debtor, &labels.third_party]
+        .into_iter()
+        .flatten()
+        .any(|label| has_digit(label))
+}
 
 /// The word segmenter, shared by every checker of the process: loading
 /// jieba's dictionary is most of startup and of the memory it keeps, and an
@@ -188,6 +200,7 @@ impl Checker {
             memo: TextMemo::with_budget(LINE_MEMO_BUDGET),
             digits: DigitGuard::new(&rules),
             skeletons: TextMemo::with_budget(SKELETON_MEMO_BUDGET),
+            digit_free_labels: !labels_have_digits(&rules.labels),
             triggers: Triggers::new(&needs, rules.terms.set_count()),
             rules,
             prefilter,
@@ -255,32 +268,60 @@ impl Checker {
         findings
     }
 
+    /// Whether every finding in `source` is a finding of its [`skeleton`]
+    /// at the same place, with the same speaker and addressee: its text has
+    /// digits, and no rule can tell them from zeros: no term or regex that
+    /// looks at digit values can match in any of its lines, or in their
+    /// skeletons.
+    ///
+    /// Texts that differ only in their digits can then be checked once, on
+    /// their common skeleton. Only what a finding quotes from the text
+    /// ([`Finding::matched`]) is the skeleton's, not the text's own.
+    pub fn digits_are_inert(&self, source: &SourceFile) -> bool {
+        // Speaker labels and headings are found by digit-blind patterns, so
+        // the text and its skeleton split into the same turns unless a
+        // label itself has a digit.
+        self.digits.is_some()
+            && self.digit_free_labels
+            && has_digit(&source.text)
+            && segment(source, &self.rules.labels).iter().all(|utterance| {
+                let text = &source.text[utterance.content.clone()];
+                !has_digit(text) || self.skeleton_verdict(text, &normalize(text)).is_some()
+            })
+    }
+
     /// Judges the line `text`: with the verdict of its skeleton when its
     /// digits cannot matter (see [`digits`]), on its own otherwise.
     fn judge(&self, text: &str) -> LineVerdict {
         let norm = normalize(text);
-        if let Some(guard) = &self.digits
-            && has_digit(text)
-            && guard.inert_in(norm.as_str())
-        {
-            let skeleton = skeleton(text);
-            let shared = self.skeletons.get_or_make(&skeleton, || {
-                let norm = normalize(&skeleton);
-                let inert = guard.inert_in(norm.as_str());
-                SkeletonVerdict {
-                    inert,
-                    verdict: if inert {
-                        self.judge_line(&norm)
-                    } else {
-                        LineVerdict::default()
-                    },
-                }
-            });
-            if shared.inert {
-                return shared.verdict.clone();
-            }
+        match self.skeleton_verdict(text, &norm) {
+            Some(shared) => shared.verdict.clone(),
+            None => self.judge_line(&norm),
         }
-        self.judge_line(&norm)
+    }
+
+    /// The verdict of the skeleton of the line `text` (normalized: `norm`),
+    /// if the line shares it: neither the line nor its skeleton has a place
+    /// where a digit-sensitive piece of the rules might match.
+    fn skeleton_verdict(&self, text: &str, norm: &NormText) -> Option<Arc<SkeletonVerdict>> {
+        let guard = self.digits.as_ref()?;
+        if !has_digit(text) || !guard.inert_in(norm.as_str()) {
+            return None;
+        }
+        let skeleton = skeleton(text);
+        let shared = self.skeletons.get_or_make(&skeleton, || {
+            let norm = normalize(&skeleton);
+            let inert = guard.inert_in(norm.as_str());
+            SkeletonVerdict {
+                inert,
+                verdict: if inert {
+                    self.judge_line(&norm)
+                } else {
+                    LineVerdict::default()
+                },
+            }
+        });
+        shared.inert.then_some(shared)
     }
 
     /// Findings of `missing` rules that no line of a script template satisfied.
@@ -485,6 +526,71 @@ examples.no_match = ["y"]
             }
         }
         assert!(compared > 1000, "{compared} texts compared");
+    }
+
+    /// What a finding says apart from the text it quotes.
+    fn places(checker: &Checker, text: &str) -> Vec<(String, Range<usize>, String)> {
+        let source = SourceFile::new("t.txt", text.to_string(), "UTF-8");
+        checker
+            .check(&source)
+            .into_iter()
+            .map(|f| {
+                let context = format!("{:?} {:?} {:?}", f.start, f.speaker, f.addressee);
+                (f.rule.id.clone(), f.span, context)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn texts_whose_digits_are_inert_have_the_findings_of_their_skeleton() {
+        let sharing = Checker::new(RuleSet::builtin());
+        let alone = Checker {
+            digits: None,
+            ..Checker::new(RuleSet::builtin())
+        };
+        let (mut inert, mut sensitive) = (0, 0);
+        for rule in &sharing.rules().rules {
+            for example in rule.must_match.iter().chain(&rule.no_match) {
+                for n in ["3", "22", "8650", "13812345678"] {
+                    let texts = [
+                        format!("{example}，约定还款{n}元"),
+                        format!("[00:0{n}:1{n}] 坐席：{example}\n客户：我{n}号还\n"),
+                        format!("## 第{n}部分\n{example}\n"),
+                        format!("坐席：您好\n{n}:30再给你打电话，{example}"),
+                        format!("今晚{n}点给你打电话，{example}"),
+                    ];
+                    for text in texts {
+                        let source = SourceFile::new("t.txt", text.clone(), "UTF-8");
+                        if !sharing.digits_are_inert(&source) {
+                            sensitive += 1;
+                            continue;
+                        }
+                        let skeleton = skeleton(&text);
+                        assert_eq!(places(&alone, &text), places(&alone, &skeleton), "{text}");
+                        inert += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            inert > 1000 && sensitive > 100,
+            "{inert} inert, {sensitive} not"
+        );
+    }
+
+    #[test]
+    fn a_digit_in_a_speaker_label_or_a_rule_keeps_a_text_to_itself() {
+        let text = |t: &str| SourceFile::new("t.txt", t.to_string(), "UTF-8");
+        let checker = Checker::new(RuleSet::builtin());
+        assert!(checker.digits_are_inert(&text("坐席9号：还款100元")));
+        assert!(!checker.digits_are_inert(&text("没有数字")));
+        let mut rules = RuleSet::builtin();
+        rules.labels.agent.push("坐席9号".to_string());
+        let checker = Checker::new(rules);
+        assert!(!checker.digits_are_inert(&text("坐席9号：还款100元")));
+        let checker = checker_with(r#"when = { terms = ["23点"] }"#);
+        assert!(checker.digits_are_inert(&text("13点\n还款100元")));
+        assert!(!checker.digits_are_inert(&text("13点\n23点")));
     }
 
     #[test]
