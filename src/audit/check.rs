@@ -275,10 +275,7 @@ impl RecordChecker<'_> {
         if let Some(time) = record.time
             && self.profile.quiet_hours.contains(time.minute)
         {
-            let message = fill(
-                &self.quiet_message,
-                &[("time", record.get(Field::Time).trim())],
-            );
+            let message = fill(&self.quiet_message, &[("time", record.get(Field::Time))]);
             let message = self.masked(&message);
             let head = head_of(text);
             let head = self.masked(&head);
@@ -287,7 +284,7 @@ impl RecordChecker<'_> {
             out.write(self.json, &line, None, record);
         }
 
-        let relation = record.get(Field::Relation).trim();
+        let relation = record.get(Field::Relation);
         let third_party = self.config.is_third_party(relation);
         if has_text && third_party {
             let mention = verdict.debt_mention.get_or_init(|| {
@@ -329,7 +326,7 @@ impl RecordChecker<'_> {
         let day = record.time?.day;
         let (kind, key) = match record.connected? {
             true => {
-                let debtor = record.get(Field::Debtor).trim();
+                let debtor = record.get(Field::Debtor);
                 if debtor.is_empty() || third_party {
                     return None;
                 }
@@ -357,10 +354,7 @@ impl RecordChecker<'_> {
         let limit = self.limit(kind);
         let (rule, phone) = match kind {
             CallKind::Connected => (&self.rules.connected_calls, ""),
-            CallKind::Unanswered => (
-                &self.rules.unanswered_attempts,
-                record.get(Field::Phone).trim(),
-            ),
+            CallKind::Unanswered => (&self.rules.unanswered_attempts, record.get(Field::Phone)),
         };
         let message = fill(
             &rule.message,

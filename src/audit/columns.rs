@@ -63,6 +63,13 @@ impl Field {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// Whether values of this field are read without surrounding
+    /// whitespace: all but the record id and the text, which are kept as
+    /// written.
+    pub fn is_trimmed(self) -> bool {
+        !matches!(self, Field::Id | Field::Text)
+    }
 }
 
 /// The candidate names of every field, overrides first.

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::record::trim;
 use crate::finding::{Category, RuleInfo, Severity};
 
 /// The embedded `rules/audit.toml`.
@@ -292,7 +293,7 @@ impl AuditConfig {
     /// Whether `relation` (trimmed) names the debtor; empty means unknown,
     /// and is not a third party.
     pub fn is_third_party(&self, relation: &str) -> bool {
-        let relation = relation.trim();
+        let relation = trim(relation);
         !relation.is_empty()
             && !self
                 .relations
@@ -304,7 +305,7 @@ impl AuditConfig {
     /// Reads a connected flag: `Ok(None)` for an empty cell, an error
     /// message for a value that is neither yes nor no.
     pub fn connected(&self, value: &str) -> Result<Option<bool>, String> {
-        let value = value.trim();
+        let value = trim(value);
         if value.is_empty() {
             return Ok(None);
         }

@@ -61,10 +61,10 @@ impl<'a> FindingLine<'a> {
             rule: &finding.rule,
             message: finding.message(),
             excerpt: &finding.excerpt,
-            agent: record.get(Field::Agent).trim(),
-            debtor: record.get(Field::Debtor).trim(),
-            time: record.get(Field::Time).trim(),
-            relation: record.get(Field::Relation).trim(),
+            agent: record.get(Field::Agent),
+            debtor: record.get(Field::Debtor),
+            time: record.get(Field::Time),
+            relation: record.get(Field::Relation),
         }
     }
 
@@ -87,10 +87,10 @@ impl<'a> FindingLine<'a> {
             rule,
             message,
             excerpt,
-            agent: record.get(Field::Agent).trim(),
-            debtor: record.get(Field::Debtor).trim(),
-            time: record.get(Field::Time).trim(),
-            relation: record.get(Field::Relation).trim(),
+            agent: record.get(Field::Agent),
+            debtor: record.get(Field::Debtor),
+            time: record.get(Field::Time),
+            relation: record.get(Field::Relation),
         }
     }
 

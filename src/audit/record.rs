@@ -35,9 +35,26 @@ impl<'a> Record<'a> {
         &self.values[field.index()]
     }
 
-    /// Sets the value of `field`.
+    /// Sets the value of `field`, without surrounding whitespace unless it
+    /// is the record id or the text (see [`Field::is_trimmed`]).
     pub fn set(&mut self, field: Field, value: impl Into<Cow<'a, str>>) {
-        self.values[field.index()] = value.into();
+        let value = value.into();
+        self.values[field.index()] = match value {
+            _ if !field.is_trimmed() => value,
+            Cow::Borrowed(text) => Cow::Borrowed(trim(text)),
+            Cow::Owned(text) if trim(&text).len() == text.len() => Cow::Owned(text),
+            Cow::Owned(text) => Cow::Owned(trim(&text).to_string()),
+        };
+    }
+}
+
+/// `text` without leading and trailing whitespace, as [`str::trim`], with
+/// a quick answer for the usual value: one that starts and ends with a
+/// visible ASCII char (an id, a time, a number).
+pub fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
 }
 
@@ -144,7 +161,7 @@ impl FieldDecoder {
 
     /// Parses a call time; `Ok(None)` for an empty value.
     pub fn time(&self, text: &str) -> Result<Option<CallTime>, (ErrorKind, String)> {
-        let text = text.trim();
+        let text = trim(text);
         if text.is_empty() {
             return Ok(None);
         }
@@ -283,6 +300,42 @@ mod tests {
                 t.minute,
             )
         })
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in [
+            "",
+            " ",
+            "A1",
+            " A1",
+            "A1\t",
+            "本人",
+            "\u{3000}本人",
+            "本人\u{3000}",
+            "a b",
+            "\u{a0}",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn metadata_values_are_trimmed_ids_and_texts_kept_as_written() {
+        let mut record = Record::default();
+        for field in Field::ALL {
+            record.set(field, " x\u{3000}");
+        }
+        record.set(Field::Agent, String::from(" A1 "));
+        for field in Field::ALL {
+            let kept = matches!(field, Field::Id | Field::Text);
+            let expected = match field {
+                Field::Agent => "A1",
+                _ if kept => " x\u{3000}",
+                _ => "x",
+            };
+            assert_eq!(record.get(field), expected, "{field:?}");
+        }
     }
 
     #[test]

@@ -232,7 +232,7 @@ impl Tally {
             Some((_, n)) => *n += 1,
             None => self.rules.push((Arc::clone(rule), 1)),
         }
-        let agent = record.get(Field::Agent).trim();
+        let agent = record.get(Field::Agent);
         if !agent.is_empty() {
             match self.agents.get_mut(agent) {
                 Some(n) => *n += 1,

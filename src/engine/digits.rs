@@ -44,15 +44,21 @@ pub fn has_digit(text: &str) -> bool {
 /// `text` with every ASCII digit replaced by `0`: same length, same char
 /// boundaries.
 pub fn skeleton(text: &str) -> Cow<'_, str> {
-    if !has_digit(text) {
+    let Some(first) = text.bytes().position(|b| b.is_ascii_digit()) else {
         return Cow::Borrowed(text);
+    };
+    let mut skeleton = String::with_capacity(text.len());
+    // Cut at ASCII digits only, which are char boundaries.
+    let mut rest = text;
+    let mut next = Some(first);
+    while let Some(at) = next {
+        skeleton.push_str(&rest[..at]);
+        skeleton.push('0');
+        rest = &rest[at + 1..];
+        next = rest.bytes().position(|b| b.is_ascii_digit());
     }
-    let mut bytes = text.as_bytes().to_vec();
-    for byte in bytes.iter_mut().filter(|b| b.is_ascii_digit()) {
-        *byte = b'0';
-    }
-    // ASCII bytes were replaced by ASCII bytes: still valid UTF-8.
-    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+    skeleton.push_str(rest);
+    Cow::Owned(skeleton)
 }
 
 /// The digit-sensitive pieces of a rule set, as one expression that
@@ -205,6 +211,7 @@ mod tests {
     #[test]
     fn skeletons_mask_ascii_digits_only() {
         assert_eq!(skeleton("还款17809元，逾期３天"), "还款00000元，逾期３天");
+        assert_eq!(skeleton("7号还12"), "0号还00");
         assert!(matches!(skeleton("没有数字"), Cow::Borrowed(_)));
     }
 
