@@ -10,11 +10,12 @@
 //! The pipeline, per input:
 //!
 //! ```text
-//! reader thread: bytes ─ cut at record boundaries ─▶ numbered pieces (blocks
-//!                of whole records, or transcript files)
-//! rayon workers: the next piece each ─ records parsed where they lie,
-//!                decoded, text rules, quiet hours, contact disclosure ─▶
-//!                JSON lines, counts, and the calls the frequency rules count
+//! rayon workers: each reads the next piece in turn (a block of whole
+//!                records cut at a record boundary, or a transcript file),
+//!                then, while its bytes are in that worker's cache, parses
+//!                the records where they lie, decodes them, and runs the
+//!                text rules, quiet hours and contact disclosure ─▶ JSON
+//!                lines, counts, and the calls the frequency rules count
 //! this thread:   pieces back in input order ─ frequency rules ─ JSONL,
 //!                summary
 //! ```
@@ -44,7 +45,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::mpsc::{Receiver, channel, sync_channel};
 
 use encoding_rs::Encoding;
 use rayon::prelude::*;
@@ -54,7 +55,7 @@ use self::columns::ColumnNames;
 use self::config::{AuditConfig, MetaRules, Profile, fill};
 use self::frequency::DayCounter;
 use self::output::{FindingLine, RuleJson};
-use self::reader::{AuditInput, Opened, Piece, Shape, open};
+use self::reader::{AuditInput, Opened, Piece, PieceStream, Shape, open};
 use self::record::{FieldDecoder, RecordError};
 use self::summary::{SampleFinding, Summary, Tally};
 use crate::engine::Checker;
@@ -113,12 +114,51 @@ pub struct Auditor {
     options: AuditOptions,
 }
 
-/// A piece from the reader thread, numbered in input order, with the
+/// A piece of input, numbered in input order, with the
 /// bytes of input it covers.
 struct Numbered {
     seq: u64,
     piece: Piece,
     consumed: u64,
+}
+
+/// The pieces of one input, numbered, read by whichever worker asks for
+/// the next one; reading stops at an I/O error (kept in `error`) or when
+/// the writer stops handing back tokens.
+struct Pieces<'a> {
+    stream: &'a mut PieceStream,
+    /// One is taken per piece read (see [`PIECES_IN_FLIGHT_PER_THREAD`]).
+    tokens: Receiver<()>,
+    block_records: usize,
+    /// The next piece's number.
+    seq: u64,
+    /// Bytes of input consumed before the next piece.
+    last: u64,
+    error: Option<io::Error>,
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Numbered;
+
+    fn next(&mut self) -> Option<Numbered> {
+        // No token: the writer has stopped.
+        self.tokens.recv().ok()?;
+        let piece = match self.stream.next_piece(BLOCK_BYTES, self.block_records) {
+            Ok(piece) => piece?,
+            Err(e) => {
+                self.error = Some(e);
+                return None;
+            }
+        };
+        let now = self.stream.consumed();
+        let numbered = Numbered {
+            seq: self.seq,
+            piece,
+            consumed: now - self.last,
+        };
+        (self.seq, self.last) = (self.seq + 1, now);
+        Some(numbered)
+    }
 }
 
 /// The frequency counters of a run.
@@ -237,41 +277,28 @@ impl Auditor {
                 tally: Tally::default(),
             };
             let (read_result, consumed) = std::thread::scope(|scope| {
-                // Tokens bound the pieces in flight: the reader takes one
-                // per piece, the writer gives it back once the piece is
-                // written.
+                // Tokens bound the pieces in flight: reading a piece takes
+                // one, the writer gives it back once the piece is written.
                 let in_flight = PIECES_IN_FLIGHT_PER_THREAD * rayon::current_num_threads();
                 let (token_tx, token_rx) = sync_channel::<()>(in_flight);
                 for _ in 0..in_flight {
                     token_tx.send(()).map_err(io::Error::other)?;
                 }
-                let (tx, rx) = sync_channel::<Numbered>(in_flight);
-                let reader = scope.spawn(move || -> io::Result<()> {
-                    let (mut seq, mut last) = (0, 0);
-                    // No token: the writer has stopped.
-                    while token_rx.recv().is_ok() {
-                        let Some(piece) = stream.next_piece(BLOCK_BYTES, block_records)? else {
-                            break;
-                        };
-                        let now = stream.consumed();
-                        let numbered = Numbered {
-                            seq,
-                            piece,
-                            consumed: now - last,
-                        };
-                        (seq, last) = (seq + 1, now);
-                        if tx.send(numbered).is_err() {
-                            break;
-                        }
-                    }
-                    Ok(())
-                });
-                // Each worker takes the next piece as soon as it is free;
-                // the writer (this thread) puts them back in input order.
+                // Each worker reads the next piece as soon as it is free and
+                // checks it while its bytes are still in its cache; the
+                // writer (this thread) puts them back in input order.
                 let (done_tx, done_rx) = channel::<(Numbered, CheckedPiece)>();
                 let (checker, shape, decoder) = (&checker, &shape, &decoder);
-                scope.spawn(move || {
-                    rx.into_iter().par_bridge().for_each_init(
+                let workers = scope.spawn(move || {
+                    let mut pieces = Pieces {
+                        stream: &mut stream,
+                        tokens: token_rx,
+                        block_records,
+                        seq: 0,
+                        last: 0,
+                        error: None,
+                    };
+                    (&mut pieces).par_bridge().for_each_init(
                         || (done_tx.clone(), LocalMemo::new()),
                         |(done_tx, local), numbered| {
                             let checked =
@@ -282,6 +309,7 @@ impl Auditor {
                     );
                     // The workers' senders are gone: the writer's loop ends.
                     drop(done_tx);
+                    pieces.error.map_or(Ok(()), Err)
                 });
                 let mut waiting = BTreeMap::new();
                 let (mut next, mut consumed) = (0, 0);
@@ -292,13 +320,13 @@ impl Auditor {
                         consumed += numbered.consumed;
                         writer.observer.progress(numbered.consumed);
                         next += 1;
-                        // Fails only once the reader has stopped.
+                        // Fails only once reading has stopped.
                         let _ = token_tx.send(());
                     }
                 }
-                let joined = reader
+                let joined = workers
                     .join()
-                    .unwrap_or_else(|_| Err(io::Error::other("reader thread panicked")));
+                    .unwrap_or_else(|_| Err(io::Error::other("a worker thread panicked")));
                 Ok::<_, io::Error>((joined, consumed))
             })?;
             let tally = std::mem::take(&mut writer.tally);

@@ -513,7 +513,7 @@ fn csv_record<'a>(
     }
 }
 
-/// The pieces of one input, read on the reader thread.
+/// The pieces of one input, read in turn by the worker threads.
 pub enum PieceStream {
     /// CSV or JSONL, cut into blocks.
     Blocks(BlockReader<File>),
