@@ -178,11 +178,17 @@ impl HeapSize for TextVerdict {
 
 /// The text rules' findings in a skeleton of note texts.
 #[derive(Debug, Default)]
-pub struct SkeletonFindings(Box<[Finding]>);
+pub struct SkeletonFindings {
+    /// Whether the skeleton is digit-inert (see
+    /// [`Checker::digits_are_inert`]); only then are its findings those of
+    /// its digit-inert texts.
+    inert: bool,
+    findings: Box<[Finding]>,
+}
 
 impl HeapSize for SkeletonFindings {
     fn heap_size(&self) -> usize {
-        self.0
+        self.findings
             .iter()
             .map(|f| size_of::<Finding>() + f.matched.iter().map(String::len).sum::<usize>())
             .sum()
@@ -381,15 +387,11 @@ impl RecordChecker<'_> {
         let (own, shared);
         let findings: &[Finding] = if !has_text {
             &[]
-        } else if self.checker.digits_are_inert(&source) {
-            // Found once for all texts with this skeleton. Only the places
-            // of its findings are used: excerpts are cut from `text`.
-            let skeleton = skeleton(text);
-            shared = self.skeletons.get_or_make(&skeleton, || {
-                let source = SourceFile::new(path, skeleton.to_string(), "UTF-8");
-                SkeletonFindings(self.checker.check(&source).into())
-            });
-            &shared.0
+        } else if let Some(found) = self.skeleton_findings(path, text, &source) {
+            // Only the places of the skeleton's findings are used: excerpts
+            // are cut from `text`.
+            shared = found;
+            &shared.findings
         } else {
             own = self.checker.check(&source);
             &own
@@ -401,6 +403,33 @@ impl RecordChecker<'_> {
                 .collect(),
             debt_mention: OnceLock::new(),
         }
+    }
+
+    /// The findings of the skeleton of `text` (read as `source`), found
+    /// once for all texts with that skeleton, if `text` shares them (see
+    /// [`Checker::digits_are_inert`]).
+    fn skeleton_findings(
+        &self,
+        path: &str,
+        text: &str,
+        source: &SourceFile,
+    ) -> Option<Arc<SkeletonFindings>> {
+        if !self.checker.digits_are_inert(source) {
+            return None;
+        }
+        let skeleton = skeleton(text);
+        let shared = self.skeletons.get_or_make(&skeleton, || {
+            let source = SourceFile::new(path, skeleton.to_string(), "UTF-8");
+            let inert = self.checker.digits_are_inert(&source);
+            SkeletonFindings {
+                inert,
+                findings: match inert {
+                    true => self.checker.check(&source).into(),
+                    false => Box::default(),
+                },
+            }
+        });
+        shared.inert.then_some(shared)
     }
 
     /// The first mention of debt details in `text`, whose text-rule

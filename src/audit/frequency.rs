@@ -98,7 +98,9 @@ pub fn phone_key(phone: &str) -> Option<u64> {
         len += 1;
     }
     let digits = without_country_code(&buffer[..len]);
-    (!digits.is_empty()).then(|| key_of(&String::from_utf8_lossy(digits)))
+    // ASCII digits: always valid UTF-8.
+    let digits = std::str::from_utf8(digits).ok()?;
+    (!digits.is_empty()).then(|| key_of(digits))
 }
 
 /// `digits` without a leading `86` country code on a mobile number.

@@ -74,7 +74,7 @@ const NOTE_MEMO_BUDGET: usize = 36 << 20;
 
 /// Bytes of note skeletons (and their findings) an audit remembers: far
 /// fewer than notes, as notes differing only in digits share one.
-const NOTE_SKELETON_MEMO_BUDGET: usize = 4 << 20;
+const NOTE_SKELETON_MEMO_BUDGET: usize = 2 << 20;
 
 /// How to run an audit.
 #[derive(Clone, Debug)]

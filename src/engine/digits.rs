@@ -23,10 +23,11 @@
 //! sentence or clause of the line is a match of the relaxed form in the
 //! whole line.
 //!
-//! A whole text shares its skeleton's findings when each of its lines
-//! does and no speaker label has a digit (speaker labels, timestamps and
+//! A whole text shares its skeleton's findings when it and its skeleton
+//! are both digit-inert: no sensitive piece matches in any of their lines,
+//! and no speaker label has a digit (speaker labels, timestamps and
 //! headings are found by digit-blind patterns, so both split into the same
-//! turns): see [`Checker::digits_are_inert`](super::Checker::digits_are_inert).
+//! turns); see [`Checker::digits_are_inert`](super::Checker::digits_are_inert).
 //! The audit checks call notes that differ only in digits once.
 
 use std::borrow::Cow;

@@ -268,25 +268,28 @@ impl Checker {
         findings
     }
 
-    /// Whether every finding in `source` is a finding of its [`skeleton`]
-    /// at the same place, with the same speaker and addressee: its text has
-    /// digits, and no rule can tell them from zeros: no term or regex that
-    /// looks at digit values can match in any of its lines, or in their
-    /// skeletons.
+    /// Whether no rule can tell the digits of `source` from others: it
+    /// has digits, no speaker label has one, and no term or regex that looks
+    /// at digit values can match in any of its lines.
     ///
-    /// Texts that differ only in their digits can then be checked once, on
+    /// When a text and its [`skeleton`] are both digit-inert, every finding
+    /// in the text is a finding of the skeleton at the same place, with the
+    /// same speaker and addressee (each line shares its skeleton's verdict),
+    /// so texts that differ only in their digits can be checked once, on
     /// their common skeleton. Only what a finding quotes from the text
-    /// ([`Finding::matched`]) is the skeleton's, not the text's own.
+    /// ([`Finding::matched`]) is then the skeleton's, not the text's own.
     pub fn digits_are_inert(&self, source: &SourceFile) -> bool {
+        let Some(guard) = &self.digits else {
+            return false;
+        };
         // Speaker labels and headings are found by digit-blind patterns, so
-        // the text and its skeleton split into the same turns unless a
-        // label itself has a digit.
-        self.digits.is_some()
-            && self.digit_free_labels
+        // a text and its skeleton split into the same turns unless a label
+        // itself has a digit.
+        self.digit_free_labels
             && has_digit(&source.text)
             && segment(source, &self.rules.labels).iter().all(|utterance| {
                 let text = &source.text[utterance.content.clone()];
-                !has_digit(text) || self.skeleton_verdict(text, &normalize(text)).is_some()
+                !has_digit(text) || guard.inert_in(normalize(text).as_str())
             })
     }
 
@@ -560,12 +563,18 @@ examples.no_match = ["y"]
                         format!("今晚{n}点给你打电话，{example}"),
                     ];
                     for text in texts {
-                        let source = SourceFile::new("t.txt", text.clone(), "UTF-8");
-                        if !sharing.digits_are_inert(&source) {
+                        let skeleton = skeleton(&text);
+                        let is_inert = |text: &str| {
+                            sharing.digits_are_inert(&SourceFile::new(
+                                "t.txt",
+                                text.to_string(),
+                                "UTF-8",
+                            ))
+                        };
+                        if !is_inert(&text) || !is_inert(&skeleton) {
                             sensitive += 1;
                             continue;
                         }
-                        let skeleton = skeleton(&text);
                         assert_eq!(places(&alone, &text), places(&alone, &skeleton), "{text}");
                         inert += 1;
                     }
@@ -591,6 +600,10 @@ examples.no_match = ["y"]
         let checker = checker_with(r#"when = { terms = ["23点"] }"#);
         assert!(checker.digits_are_inert(&text("13点\n还款100元")));
         assert!(!checker.digits_are_inert(&text("13点\n23点")));
+        // A text can be inert and its skeleton not: sharing needs both.
+        let checker = checker_with(r#"when = { terms = ["00点"] }"#);
+        assert!(checker.digits_are_inert(&text("13点")));
+        assert!(!checker.digits_are_inert(&text("00点")));
     }
 
     #[test]
