@@ -182,7 +182,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<u8> {
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             let path = dir.join("findings.jsonl");
             let file =
-                File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+                create_fresh(&path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::with_capacity(1 << 16, file);
             let summary = auditor
                 .run(&inputs, &mut out, &mut observer)
@@ -209,6 +209,20 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<u8> {
     } else {
         0
     })
+}
+
+/// Creates the file at `path`, removing any file already there first.
+///
+/// Not truncated in place: ext4 writes a file that was truncated and
+/// written again out to disk when it is closed (its `auto_da_alloc`
+/// safeguard for replaced files), so closing hundreds of megabytes of
+/// findings would wait for the disk.
+fn create_fresh(path: &Path) -> std::io::Result<File> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    File::create(path)
 }
 
 /// Writes summary.json and report.html into `dir`.
