@@ -163,12 +163,21 @@ pub fn segment(source: &SourceFile, labels: &SpeakerLabels) -> Vec<Utterance> {
 fn split_label(line: &str, labels: &SpeakerLabels) -> Option<(LabelKind, usize)> {
     // Every label ends with a colon; most lines of notes and scripts have
     // none, and this test is much cheaper than running the pattern.
-    if !line.contains([':', '：']) {
+    if !line.contains(':') && !line.contains('：') {
         return None;
     }
-    let caps = LABEL.captures(line)?;
-    let kind = labels.kind(caps.get(1)?.as_str())?;
-    Some((kind, caps.get(0)?.end()))
+    let found = LABEL.find(line)?;
+    // Without a timestamp, the label is the match up to the first space or
+    // colon (a label has neither). Telling a timestamp's digits from a
+    // label's takes the slower search for the label's group.
+    let rest = found.as_str().trim_start();
+    let label = if rest.starts_with('[') || rest.starts_with(char::is_numeric) {
+        LABEL.captures(line)?.get(1)?.as_str()
+    } else {
+        rest.split(|c: char| c.is_whitespace() || c == ':' || c == '：')
+            .next()?
+    };
+    Some((labels.kind(label)?, found.end()))
 }
 
 /// The title of a Markdown ATX heading (`## 第三方联系话术`).
@@ -226,6 +235,54 @@ mod tests {
     fn lines_before_first_label_are_unknown_in_a_transcript() {
         let (_, u) = run("通话记录\n坐席：你好\n");
         assert_eq!(u[0].role, Role::Unknown);
+    }
+
+    #[test]
+    fn labels_are_read_as_the_label_pattern_reads_them() {
+        let labels = labels();
+        let lines = [
+            "坐席：你好",
+            "  坐席 ： 你好",
+            "坐席:你好：还款",
+            "[00:01:23] 坐席：你好",
+            "00:01:30 客户: 喂",
+            "12:30客户：喂",
+            "１２：坐席：你",
+            "坐席员：你好",
+            "坐席坐席坐席坐席坐席：太长",
+            "A1：x",
+            "坐席\t:\t你好",
+            "：没有标签",
+            "家属：他不在",
+        ];
+        // And lines made of pieces of labels, timestamps, spaces and colons.
+        let pieces = [
+            "坐席", "客户", "家属", "员", "A", "1", "[", "]", "00:01", " ", "\u{3000}", ":", "：",
+            "你好", "１",
+        ];
+        let mut state = 7u64;
+        let mut generated = Vec::new();
+        for _ in 0..3000 {
+            let mut line = String::new();
+            for _ in 0..6 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                line.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            generated.push(line);
+        }
+        for line in lines
+            .iter()
+            .copied()
+            .chain(generated.iter().map(String::as_str))
+        {
+            let expected = LABEL.captures(line).and_then(|caps| {
+                let kind = labels.kind(caps.get(1)?.as_str())?;
+                Some((kind, caps.get(0)?.end()))
+            });
+            assert_eq!(split_label(line, &labels), expected, "{line:?}");
+        }
     }
 
     #[test]
