@@ -359,12 +359,33 @@ pub fn parse_offset(text: &str) -> Option<i32> {
     (h <= 23 && m < 60).then_some(sign * (h * 3600 + m * 60))
 }
 
-/// Fills `{name}` placeholders of `template` from `values`.
+/// Fills `{name}` placeholders of `template` from `values`, in one pass:
+/// a placeholder without a value is kept as written, and values are not
+/// searched for placeholders themselves.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = values.iter().find(|(n, _)| *n == name)?;
+            Some((value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -384,6 +405,20 @@ mod tests {
         let rules = config.meta_rules(Some("us")).unwrap();
         assert!(rules.quiet_hours.basis.contains("FDCPA"));
         assert!(config.profile("mars").is_err());
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_unknown_ones_kept() {
+        let values = [("count", "4"), ("limit", "3"), ("time", "{count}")];
+        assert_eq!(
+            fill(
+                "第{count}次，上限{limit}，{time}，{phone}，{{count}}",
+                &values
+            ),
+            "第4次，上限3，{count}，{phone}，{4}"
+        );
+        assert_eq!(fill("无占位符", &values), "无占位符");
+        assert_eq!(fill("{count", &values), "{count");
     }
 
     #[test]
