@@ -269,7 +269,7 @@ impl RecordChecker<'_> {
         let written = out.written.len();
         out.tally.call(record);
         let text = record.get(Field::Text);
-        let has_text = !text.trim().is_empty();
+        let has_text = text.contains(|c: char| !c.is_whitespace());
         let verdict = self
             .memo
             .recall(local, text, || self.verdict(path, text, has_text));

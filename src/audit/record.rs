@@ -49,11 +49,17 @@ impl<'a> Record<'a> {
 }
 
 /// `text` without leading and trailing whitespace, as [`str::trim`], with
-/// a quick answer for the usual value: one that starts and ends with a
-/// visible ASCII char (an id, a time, a number).
+/// a quick answer for the usual value, which has none: an id, a time or a
+/// number (visible ASCII chars at both ends), or a relation (`本人`).
 pub fn trim(text: &str) -> &str {
-    match (text.as_bytes().first(), text.as_bytes().last()) {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        (Some(_), Some(_))
+            if !text.starts_with(char::is_whitespace) && !text.ends_with(char::is_whitespace) =>
+        {
+            text
+        }
         _ => text.trim(),
     }
 }
