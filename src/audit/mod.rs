@@ -50,7 +50,7 @@ use std::sync::mpsc::{Receiver, channel, sync_channel};
 use encoding_rs::Encoding;
 use rayon::prelude::*;
 
-use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker};
+use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker, Written};
 use self::columns::ColumnNames;
 use self::config::{AuditConfig, MetaRules, Profile, fill};
 use self::frequency::DayCounter;
@@ -388,27 +388,42 @@ impl Writer<'_> {
             self.summary.failed(self.file, error);
         }
         self.summary.add(self.file, checked.tally);
+        // The piece's lines go out in long runs, broken only where a
+        // frequency finding goes in between.
         let (mut jsonl_at, mut written_at) = (0, 0);
         for mark in &checked.marks {
-            self.out
-                .write_all(&checked.jsonl[jsonl_at..mark.jsonl_end])?;
-            for written in &checked.written[written_at..mark.written_end] {
-                let line = &checked.jsonl[written.line.clone()];
-                self.summary
-                    .sample
-                    .offer(|| sample_of(line, written.highlight.clone()));
-            }
-            (jsonl_at, written_at) = (mark.jsonl_end, mark.written_end);
-            if let Some(call) = &mark.call {
-                self.count(piece, call)?;
+            self.offer(
+                &checked.jsonl,
+                &checked.written[written_at..mark.written_end],
+            );
+            written_at = mark.written_end;
+            let Some(call) = &mark.call else { continue };
+            if let Some(line) = self.count(piece, call)? {
+                self.out
+                    .write_all(&checked.jsonl[jsonl_at..mark.jsonl_end])?;
+                self.out.write_all(&line)?;
+                jsonl_at = mark.jsonl_end;
             }
         }
-        Ok(())
+        self.offer(&checked.jsonl, &checked.written[written_at..]);
+        self.out.write_all(&checked.jsonl[jsonl_at..])
     }
 
-    /// Counts `call` of `piece` for its frequency rule, in input order, and
-    /// writes the rule's finding on the call that crosses the limit.
-    fn count(&mut self, piece: &Piece, call: &CountedCall) -> io::Result<()> {
+    /// Offers the `written` findings, lines of `jsonl`, to the review
+    /// sample.
+    fn offer(&mut self, jsonl: &[u8], written: &[Written]) {
+        for written in written {
+            let line = &jsonl[written.line.clone()];
+            self.summary
+                .sample
+                .offer(|| sample_of(line, written.highlight.clone()));
+        }
+    }
+
+    /// Counts `call` of `piece` for its frequency rule, in input order; on
+    /// the call that crosses the limit, the rule's finding, as its line of
+    /// `findings.jsonl`.
+    fn count(&mut self, piece: &Piece, call: &CountedCall) -> io::Result<Option<Vec<u8>>> {
         let counter = match call.kind {
             CallKind::Connected => &mut self.counters.connected,
             CallKind::Unanswered => &mut self.counters.unanswered,
@@ -416,10 +431,10 @@ impl Writer<'_> {
         let count = match counter.bump(call.day, call.key) {
             None => {
                 self.summary.out_of_window();
-                return Ok(());
+                return Ok(None);
             }
             Some(count) if count == self.checker.limit(call.kind).saturating_add(1) => count,
-            Some(_) => return Ok(()),
+            Some(_) => return Ok(None),
         };
         let path = piece.path(self.path);
         let mut line = Vec::new();
@@ -439,7 +454,7 @@ impl Writer<'_> {
         );
         result?;
         self.summary.sample.offer(|| sample_of(&line, None));
-        self.out.write_all(&line)
+        Ok(Some(line))
     }
 }
 
