@@ -56,6 +56,16 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
     std::fs::write(dir.join(name), bytes).expect("write fixture");
 }
 
+/// The record id and the value of `field` of each finding of `rule`, in
+/// order.
+fn of_rule<'a>(findings: &'a [Value], rule: &str, field: &str) -> Vec<(&'a str, &'a str)> {
+    findings
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| (f["record"].as_str().unwrap(), f[field].as_str().unwrap()))
+        .collect()
+}
+
 fn rules_of(findings: &[Value]) -> Vec<(u64, String)> {
     findings
         .iter()
@@ -557,16 +567,7 @@ fn a_repeated_note_is_judged_afresh_for_each_record() {
     }
     write(dir.path(), "notes.csv", csv);
     let (_, _, findings, summary) = audit_to_dir(&["notes.csv"], dir.path());
-    let disclosures: Vec<(&str, &str)> = findings
-        .iter()
-        .filter(|f| f["rule"] == "HG-D901")
-        .map(|f| {
-            (
-                f["record"].as_str().unwrap(),
-                f["message"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let disclosures = of_rule(&findings, "HG-D901", "message");
     assert_eq!(disclosures.len(), 2, "{findings:?}");
     assert_eq!(disclosures[0].0, "2");
     assert!(
@@ -606,16 +607,7 @@ fn notes_differing_only_in_digits_each_show_their_own() {
     }
     write(dir.path(), "notes.csv", csv);
     let (_, _, findings, summary) = audit_to_dir(&["notes.csv"], dir.path());
-    let excerpts: Vec<(&str, &str)> = findings
-        .iter()
-        .filter(|f| f["rule"] == "HG-T001")
-        .map(|f| {
-            (
-                f["record"].as_str().unwrap(),
-                f["excerpt"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let excerpts = of_rule(&findings, "HG-T001", "excerpt");
     assert_eq!(excerpts.len(), 2, "{findings:?}");
     assert_eq!(excerpts[0].0, "R0");
     assert!(
