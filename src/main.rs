@@ -6,7 +6,8 @@ fn main() -> std::process::ExitCode {
     cli::run()
 }
 
-/// mimalloc: the audit allocates records on worker threads and frees them on
-/// the writing thread, which glibc's allocator handles poorly.
+/// mimalloc: the audit's workers free what other workers allocated (a
+/// piece is written by whichever worker's turn it is), which glibc's
+/// allocator handles poorly.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

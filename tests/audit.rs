@@ -503,6 +503,43 @@ fn output_order_is_input_order_with_several_threads() {
     assert!(rows.windows(2).all(|w| w[0] <= w[1]), "rows in input order");
 }
 
+/// A write that fails (the reader of stdout goes away) ends the audit with
+/// an error naming it, whichever worker was writing; reading stops.
+#[test]
+fn a_failed_write_ends_the_audit_with_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = HEADER.to_string();
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "R{i},我是法院的，你的案子已经立案了。,A1,D{i},2026-11-21 23:00:00,138,本人,1\n"
+        ));
+    }
+    write(dir.path(), "many.csv", csv);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hegui"))
+        .args(["audit", "many.csv", "--chunk-size", "50"])
+        .current_dir(dir.path())
+        .env("RAYON_NUM_THREADS", "4")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hegui runs");
+    let mut first = [0u8; 100];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("findings start");
+    // The pipe's reader is gone now.
+    let output = child.wait_with_output().expect("hegui ends");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("cannot write findings"), "{stderr}");
+}
+
 #[test]
 fn html_report_is_self_contained_with_its_charts() {
     let dir = tempfile::tempdir().unwrap();

@@ -7,17 +7,18 @@
 //! per debtor and day, unanswered attempts per number and day, and debt
 //! details told to a contact who is not the debtor.
 //!
-//! The pipeline, per input:
+//! The pipeline, per input, on rayon's worker threads:
 //!
 //! ```text
-//! rayon workers: each reads the next piece in turn (a block of whole
-//!                records cut at a record boundary, or a transcript file),
-//!                then, while its bytes are in that worker's cache, parses
-//!                the records where they lie, decodes them, and runs the
-//!                text rules, quiet hours and contact disclosure ─▶ JSON
-//!                lines, counts, and the calls the frequency rules count
-//! this thread:   pieces back in input order ─ frequency rules ─ JSONL,
-//!                summary
+//! each worker: reads the next piece in turn (a block of whole records cut
+//!              at a record boundary, or a transcript file), then, while its
+//!              bytes are in that worker's cache, parses the records where
+//!              they lie, decodes them, and runs the text rules, quiet hours
+//!              and contact disclosure ─▶ JSON lines, counts, and the calls
+//!              the frequency rules count
+//! in order:    whichever worker finishes the piece next in input order
+//!              writes it and the finished pieces after it (see `ordered`):
+//!              frequency rules ─ JSONL, summary
 //! ```
 //!
 //! Memory is bounded by the pieces in flight (read and not yet written: at
@@ -34,6 +35,7 @@ pub mod columns;
 pub mod config;
 pub mod frequency;
 pub mod html;
+mod ordered;
 pub mod output;
 pub mod reader;
 pub mod record;
@@ -41,11 +43,11 @@ pub mod redact;
 pub mod split;
 pub mod summary;
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::ops::Range;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use encoding_rs::Encoding;
 use rayon::prelude::*;
@@ -54,6 +56,7 @@ use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker, Written};
 use self::columns::ColumnNames;
 use self::config::{AuditConfig, MetaRules, Profile, fill};
 use self::frequency::DayCounter;
+use self::ordered::InOrder;
 use self::output::{FindingLine, RuleJson};
 use self::reader::{AuditInput, Opened, Piece, PieceStream, Shape, open};
 use self::record::{FieldDecoder, RecordError};
@@ -168,10 +171,10 @@ struct Counters {
     unanswered: DayCounter,
 }
 
-/// What the in-order writer works with for one input.
+/// What the worker writing pieces in order works with for one input.
 struct Writer<'a> {
-    out: &'a mut dyn Write,
-    observer: &'a mut dyn Observer,
+    out: &'a mut (dyn Write + Send),
+    observer: &'a mut (dyn Observer + Send),
     summary: &'a mut Summary,
     counters: &'a mut Counters,
     checker: &'a RecordChecker<'a>,
@@ -184,6 +187,13 @@ struct Writer<'a> {
     path: &'a str,
     /// Counts of the frequency findings, added to the summary at the end.
     tally: Tally,
+    /// Bytes of input written.
+    consumed: u64,
+    /// Gives a token back for each piece written; dropped at a write
+    /// error, which stops reading.
+    tokens: Option<SyncSender<()>>,
+    /// The first write error; nothing more is written after it.
+    error: Option<io::Error>,
 }
 
 impl Auditor {
@@ -218,8 +228,8 @@ impl Auditor {
     pub fn run(
         &self,
         inputs: &[AuditInput],
-        out: &mut dyn Write,
-        observer: &mut dyn Observer,
+        out: &mut (dyn Write + Send),
+        observer: &mut (dyn Observer + Send),
     ) -> io::Result<Summary> {
         let options = &self.options;
         let mut summary = Summary::new(
@@ -263,7 +273,14 @@ impl Auditor {
             summary.missing_columns(file, missing);
             let block_records = options.block_records.max(1);
             let path = input.path.as_str();
-            let mut writer = Writer {
+            // Tokens bound the pieces in flight: reading a piece takes one,
+            // writing it gives it back.
+            let in_flight = PIECES_IN_FLIGHT_PER_THREAD * rayon::current_num_threads();
+            let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+            for _ in 0..in_flight {
+                token_tx.send(()).map_err(io::Error::other)?;
+            }
+            let ordered = InOrder::new(Writer {
                 out: &mut *out,
                 observer: &mut *observer,
                 summary: &mut summary,
@@ -275,64 +292,44 @@ impl Auditor {
                 file,
                 path,
                 tally: Tally::default(),
+                consumed: 0,
+                tokens: Some(token_tx),
+                error: None,
+            });
+            let mut pieces = Pieces {
+                stream: &mut stream,
+                tokens: token_rx,
+                block_records,
+                seq: 0,
+                last: 0,
+                error: None,
             };
-            let (read_result, consumed) = std::thread::scope(|scope| {
-                // Tokens bound the pieces in flight: reading a piece takes
-                // one, the writer gives it back once the piece is written.
-                let in_flight = PIECES_IN_FLIGHT_PER_THREAD * rayon::current_num_threads();
-                let (token_tx, token_rx) = sync_channel::<()>(in_flight);
-                for _ in 0..in_flight {
-                    token_tx.send(()).map_err(io::Error::other)?;
-                }
-                // Each worker reads the next piece as soon as it is free and
-                // checks it while its bytes are still in its cache; the
-                // writer (this thread) puts them back in input order.
-                let (done_tx, done_rx) = channel::<(Numbered, CheckedPiece)>();
-                let (checker, shape, decoder) = (&checker, &shape, &decoder);
-                let workers = scope.spawn(move || {
-                    let mut pieces = Pieces {
-                        stream: &mut stream,
-                        tokens: token_rx,
-                        block_records,
-                        seq: 0,
-                        last: 0,
-                        error: None,
-                    };
-                    (&mut pieces).par_bridge().for_each_init(
-                        || (done_tx.clone(), LocalMemo::new()),
-                        |(done_tx, local), numbered| {
-                            let checked =
-                                checker.check_piece(&numbered.piece, path, shape, decoder, local);
-                            // A send fails only once the writer has stopped.
-                            let _ = done_tx.send((numbered, checked));
-                        },
-                    );
-                    // The workers' senders are gone: the writer's loop ends.
-                    drop(done_tx);
-                    pieces.error.map_or(Ok(()), Err)
-                });
-                let mut waiting = BTreeMap::new();
-                let (mut next, mut consumed) = (0, 0);
-                for (numbered, checked) in done_rx {
-                    waiting.insert(numbered.seq, (numbered, checked));
-                    while let Some((numbered, checked)) = waiting.remove(&next) {
-                        writer.piece(&numbered.piece, checked)?;
-                        consumed += numbered.consumed;
-                        writer.observer.progress(numbered.consumed);
-                        next += 1;
-                        // Fails only once reading has stopped.
-                        let _ = token_tx.send(());
-                    }
-                }
-                let joined = workers
-                    .join()
-                    .unwrap_or_else(|_| Err(io::Error::other("a worker thread panicked")));
-                Ok::<_, io::Error>((joined, consumed))
-            })?;
-            let tally = std::mem::take(&mut writer.tally);
+            // Each worker reads the next piece as soon as it is free, checks
+            // it while its bytes are still in its cache, and writes it if it
+            // is next in order (see `ordered`).
+            let (checker, shape, decoder) = (&checker, &shape, &decoder);
+            let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                (&mut pieces)
+                    .par_bridge()
+                    .for_each_init(LocalMemo::new, |local, numbered| {
+                        let checked =
+                            checker.check_piece(&numbered.piece, path, shape, decoder, local);
+                        ordered.hand_in(numbered.seq, (numbered, checked), Writer::numbered);
+                    });
+            }));
+            run.map_err(|_| io::Error::other("a worker thread panicked"))?;
+            let Writer {
+                tally,
+                consumed,
+                error,
+                ..
+            } = ordered.into_writer();
+            if let Some(e) = error {
+                return Err(e);
+            }
             summary.add(file, tally);
             summary.bytes(file, consumed);
-            if let Err(e) = read_result {
+            if let Some(e) = pieces.error {
                 let message = format!("read error after {consumed} bytes: {e}");
                 observer.input_failed(&input.path, &message);
                 summary.file_error(file, message);
@@ -377,6 +374,25 @@ impl Auditor {
 }
 
 impl Writer<'_> {
+    /// Writes the next piece in order, which a worker made `checked`.
+    fn numbered(&mut self, (numbered, checked): (Numbered, CheckedPiece)) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.piece(&numbered.piece, checked) {
+            self.error = Some(e);
+            self.tokens = None;
+            return;
+        }
+        self.consumed += numbered.consumed;
+        self.observer.progress(numbered.consumed);
+        if let Some(tokens) = &self.tokens {
+            // Never blocks: tokens out are at most its capacity. Fails only
+            // once reading has stopped.
+            let _ = tokens.send(());
+        }
+    }
+
     /// Writes what the workers made of `piece`, in order, adding the
     /// frequency rules' findings.
     fn piece(&mut self, piece: &Piece, checked: CheckedPiece) -> io::Result<()> {

@@ -193,7 +193,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<u8> {
         }
         None => {
             let stdout = std::io::stdout();
-            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let mut out = BufWriter::with_capacity(1 << 16, stdout);
             auditor
                 .run(&inputs, &mut out, &mut observer)
                 .and_then(|s| out.flush().map(|()| s))
