@@ -163,6 +163,11 @@ impl<V> TextMemo<V> {
 }
 
 impl<V: HeapSize> TextMemo<V> {
+    /// Whether a value for `text` may be remembered (it is short enough).
+    pub fn remembers(&self, text: &str) -> bool {
+        text.len() <= MAX_TEXT_BYTES
+    }
+
     /// The value for `text`: remembered, or made by `make` (and remembered
     /// when the text is short enough).
     pub fn get_or_make(&self, text: &str, make: impl FnOnce() -> V) -> Arc<V> {

@@ -19,7 +19,7 @@ use super::reader::{Piece, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use super::summary::Tally;
-use crate::engine::{Checker, skeleton};
+use crate::engine::{Checker, has_digit, skeleton};
 use crate::finding::{Category, Finding, Position, RuleInfo};
 use crate::memo::{HeapSize, LocalMemo, TextMemo};
 use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
@@ -183,7 +183,17 @@ pub struct SkeletonFindings {
     /// [`Checker::digits_are_inert`]); only then are its findings those of
     /// its digit-inert texts.
     inert: bool,
+    /// Whether every text of the skeleton is digit-inert (see
+    /// [`Checker::digits_never_matter`]), so that its findings are theirs.
+    never_matter: bool,
     findings: Box<[Finding]>,
+}
+
+/// One worker thread's caches in front of the shared memos.
+#[derive(Default)]
+pub struct LocalMemos {
+    notes: LocalMemo<TextVerdict>,
+    skeletons: LocalMemo<SkeletonFindings>,
 }
 
 impl HeapSize for SkeletonFindings {
@@ -222,15 +232,15 @@ pub struct RecordChecker<'a> {
 }
 
 impl RecordChecker<'_> {
-    /// Checks every record of `piece`, an input at `path`; `local` is the
-    /// calling thread's cache in front of the memo.
+    /// Checks every record of `piece`, an input at `path`; `local` holds
+    /// the calling thread's caches in front of the memos.
     pub fn check_piece(
         &self,
         piece: &Piece,
         path: &str,
         shape: &Shape,
         decoder: &FieldDecoder,
-        local: &mut LocalMemo<TextVerdict>,
+        local: &mut LocalMemos,
     ) -> CheckedPiece {
         let path = piece.path(path);
         let mut out = CheckedPiece::for_bytes(piece.weight());
@@ -263,16 +273,30 @@ impl RecordChecker<'_> {
         row: u64,
         span: Range<usize>,
         record: &Record<'_>,
-        local: &mut LocalMemo<TextVerdict>,
+        local: &mut LocalMemos,
         out: &mut CheckedPiece,
     ) {
         let written = out.written.len();
         out.tally.call(record);
         let text = record.get(Field::Text);
         let has_text = text.contains(|c: char| !c.is_whitespace());
-        let verdict = self
-            .memo
-            .recall(local, text, || self.verdict(path, text, has_text));
+        let relation = record.get(Field::Relation);
+        let third_party = self.config.is_third_party(relation);
+        let (by_skeleton, recalled);
+        let verdict: &TextVerdict = match third_party {
+            // A call to a contact also needs the text's debt mention,
+            // which the note memo keeps.
+            false if let Some(verdict) = self.by_skeleton(path, text, &mut local.skeletons) => {
+                by_skeleton = verdict;
+                &by_skeleton
+            }
+            _ => {
+                recalled = (self.memo).recall(&mut local.notes, text, || {
+                    self.verdict(path, text, has_text)
+                });
+                &recalled
+            }
+        };
         for finding in &verdict.findings {
             let line = FindingLine::new(path, row, record, finding);
             out.write(self.json, &line, finding.highlight.clone(), record);
@@ -290,8 +314,6 @@ impl RecordChecker<'_> {
             out.write(self.json, &line, None, record);
         }
 
-        let relation = record.get(Field::Relation);
-        let third_party = self.config.is_third_party(relation);
         if has_text && third_party {
             let mention = verdict.debt_mention.get_or_init(|| {
                 self.debt_mention(path, text, &verdict.findings)
@@ -388,21 +410,60 @@ impl RecordChecker<'_> {
         let findings: &[Finding] = if !has_text {
             &[]
         } else if let Some(found) = self.skeleton_findings(path, text, &source) {
-            // Only the places of the skeleton's findings are used: excerpts
-            // are cut from `text`.
             shared = found;
             &shared.findings
         } else {
             own = self.checker.check(&source);
             &own
         };
+        self.verdict_with(&source, findings)
+    }
+
+    /// The verdict of the text of `source`, whose text-rule findings (or
+    /// its skeleton's: only their places are used, excerpts are cut from
+    /// `source`) are `findings`.
+    fn verdict_with(&self, source: &SourceFile, findings: &[Finding]) -> TextVerdict {
         TextVerdict {
             findings: findings
                 .iter()
-                .map(|f| self.text_finding(&source, f, Arc::clone(&f.rule), None))
+                .map(|f| self.text_finding(source, f, Arc::clone(&f.rule), None))
                 .collect(),
             debt_mention: OnceLock::new(),
         }
+    }
+
+    /// The verdict of `text` from its skeleton's findings, if no digit of
+    /// any text of that skeleton matters (see
+    /// [`Checker::digits_never_matter`]); `local` is the calling thread's
+    /// cache in front of the skeleton memo.
+    ///
+    /// Notes with amounts, dates and numbers are seldom seen twice, but
+    /// their skeletons recur all the time: such a note is then neither
+    /// judged nor remembered on its own.
+    fn by_skeleton(
+        &self,
+        path: &str,
+        text: &str,
+        local: &mut LocalMemo<SkeletonFindings>,
+    ) -> Option<TextVerdict> {
+        if !has_digit(text) {
+            return None;
+        }
+        let skeleton = skeleton(text);
+        if !self.skeletons.remembers(&skeleton) {
+            // Judged each time: the note's own way costs no more.
+            return None;
+        }
+        let shared =
+            (self.skeletons).recall(local, &skeleton, || self.skeleton_of(path, &skeleton));
+        if !shared.never_matter {
+            return None;
+        }
+        if shared.findings.is_empty() {
+            return Some(TextVerdict::default());
+        }
+        let source = SourceFile::new(path, text.to_string(), "UTF-8");
+        Some(self.verdict_with(&source, &shared.findings))
     }
 
     /// The findings of the skeleton of `text` (read as `source`), found
@@ -418,18 +479,22 @@ impl RecordChecker<'_> {
             return None;
         }
         let skeleton = skeleton(text);
-        let shared = self.skeletons.get_or_make(&skeleton, || {
-            let source = SourceFile::new(path, skeleton.to_string(), "UTF-8");
-            let inert = self.checker.digits_are_inert(&source);
-            SkeletonFindings {
-                inert,
-                findings: match inert {
-                    true => self.checker.check(&source).into(),
-                    false => Box::default(),
-                },
-            }
-        });
+        let shared = (self.skeletons).get_or_make(&skeleton, || self.skeleton_of(path, &skeleton));
         shared.inert.then_some(shared)
+    }
+
+    /// What the text rules find in `skeleton`, a skeleton of note texts.
+    fn skeleton_of(&self, path: &str, skeleton: &str) -> SkeletonFindings {
+        let source = SourceFile::new(path, skeleton.to_string(), "UTF-8");
+        let inert = self.checker.digits_are_inert(&source);
+        if !inert {
+            return SkeletonFindings::default();
+        }
+        SkeletonFindings {
+            inert,
+            never_matter: self.checker.digits_never_matter(&source),
+            findings: self.checker.check(&source).into(),
+        }
     }
 
     /// The first mention of debt details in `text`, whose text-rule

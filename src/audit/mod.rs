@@ -52,7 +52,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use encoding_rs::Encoding;
 use rayon::prelude::*;
 
-use self::check::{CallKind, CheckedPiece, CountedCall, RecordChecker, Written};
+use self::check::{CallKind, CheckedPiece, CountedCall, LocalMemos, RecordChecker, Written};
 use self::columns::ColumnNames;
 use self::config::{AuditConfig, MetaRules, Profile, fill};
 use self::frequency::DayCounter;
@@ -62,7 +62,7 @@ use self::reader::{AuditInput, Opened, Piece, PieceStream, Shape, open};
 use self::record::{FieldDecoder, RecordError};
 use self::summary::{SampleFinding, Summary, Tally};
 use crate::engine::Checker;
-use crate::memo::{LocalMemo, TextMemo};
+use crate::memo::TextMemo;
 use crate::rules::{RuleSet, RuleSetBuilder};
 
 /// Most bytes of input in one block (one worker's unit of work).
@@ -311,7 +311,7 @@ impl Auditor {
             let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 (&mut pieces)
                     .par_bridge()
-                    .for_each_init(LocalMemo::new, |local, numbered| {
+                    .for_each_init(LocalMemos::default, |local, numbered| {
                         let checked =
                             checker.check_piece(&numbered.piece, path, shape, decoder, local);
                         ordered.hand_in(numbered.seq, (numbered, checked), Writer::numbered);

@@ -33,7 +33,9 @@
 use std::borrow::Cow;
 
 use regex::Regex;
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{
+    Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
+};
 
 use crate::rules::{Matcher, Node, RuleSet};
 
@@ -68,6 +70,11 @@ pub fn skeleton(text: &str) -> Cow<'_, str> {
 pub struct DigitGuard {
     /// `None` when the rule set has no sensitive piece.
     sensitive: Option<Regex>,
+    /// The sensitive pieces with every digit they look for, or a class
+    /// holding some digit, widened to any digit: it matches a text wherever
+    /// some change of the text's digit values would make `sensitive` match
+    /// (see [`DigitGuard::inert_for_any_digits`]).
+    widened: Option<Regex>,
 }
 
 impl DigitGuard {
@@ -75,6 +82,7 @@ impl DigitGuard {
     /// (then no line shares a verdict).
     pub fn new(rules: &RuleSet) -> Option<DigitGuard> {
         let mut alternatives = Vec::new();
+        let mut widened = Vec::new();
         let spellings = rules
             .terms
             .terms()
@@ -82,6 +90,7 @@ impl DigitGuard {
             .chain(rules.variants.iter().map(|(spelling, _)| spelling));
         for spelling in spellings.filter(|s| has_digit(s)) {
             alternatives.push(regex::escape(spelling));
+            widened.push(widen_spelling(spelling));
         }
         let mut regexes = Vec::new();
         for rule in &rules.rules {
@@ -111,18 +120,26 @@ impl DigitGuard {
         for regex in regexes {
             let hir = regex_syntax::Parser::new().parse(regex.as_str()).ok()?;
             if !digit_blind(&hir) {
-                alternatives.push(format!("(?:{})", relaxed(&hir)));
+                let relaxed = relaxed(&hir);
+                widened.push(format!("(?:{})", widen(&relaxed)?));
+                alternatives.push(format!("(?:{relaxed})"));
             }
         }
         if alternatives.is_empty() {
-            return Some(DigitGuard { sensitive: None });
+            return Some(DigitGuard {
+                sensitive: None,
+                widened: None,
+            });
         }
-        let sensitive = regex::RegexBuilder::new(&alternatives.join("|"))
-            .size_limit(64 << 20)
-            .build()
-            .ok()?;
+        let build = |alternatives: &[String]| {
+            regex::RegexBuilder::new(&alternatives.join("|"))
+                .size_limit(64 << 20)
+                .build()
+                .ok()
+        };
         Some(DigitGuard {
-            sensitive: Some(sensitive),
+            sensitive: Some(build(&alternatives)?),
+            widened: Some(build(&widened)?),
         })
     }
 
@@ -133,6 +150,79 @@ impl DigitGuard {
             .as_ref()
             .is_none_or(|sensitive| !sensitive.is_match(normalized))
     }
+
+    /// Whether no digit-sensitive piece can match in `normalized`, the
+    /// normalized text of a line, whatever the values of its ASCII digits:
+    /// then every line differing from it only in those values is
+    /// [inert](DigitGuard::inert_in) too.
+    ///
+    /// Why: wherever a sensitive piece matches such a line, its widened
+    /// form matches `normalized` at the same place, as it takes any digit
+    /// wherever the piece takes some digit, and the two texts have the same
+    /// chars everywhere else.
+    pub fn inert_for_any_digits(&self, normalized: &str) -> bool {
+        self.widened
+            .as_ref()
+            .is_none_or(|widened| !widened.is_match(normalized))
+    }
+}
+
+/// The regex matching `spelling` with any ASCII digit wherever it has one.
+fn widen_spelling(spelling: &str) -> String {
+    spelling
+        .chars()
+        .map(|c| match c.is_ascii_digit() {
+            true => "[0-9]".to_string(),
+            false => regex::escape(c.encode_utf8(&mut [0; 4])),
+        })
+        .collect()
+}
+
+/// `hir` taking any ASCII digit wherever it takes some: digit literals
+/// become `[0-9]`, and classes holding a digit hold them all. `None` for a
+/// literal that is not UTF-8 (never in a Unicode regex).
+fn widen(hir: &Hir) -> Option<Hir> {
+    let any_digit = || ClassUnicode::new([ClassUnicodeRange::new('0', '9')]);
+    Some(match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => hir.clone(),
+        HirKind::Literal(literal) => Hir::concat(
+            std::str::from_utf8(&literal.0)
+                .ok()?
+                .chars()
+                .map(|c| match c.is_ascii_digit() {
+                    true => Hir::class(Class::Unicode(any_digit())),
+                    false => Hir::literal(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                })
+                .collect(),
+        ),
+        HirKind::Class(class) if (b'0'..=b'9').any(|digit| class_holds(class, digit)) => {
+            match class {
+                Class::Unicode(class) => {
+                    let mut class = class.clone();
+                    class.union(&any_digit());
+                    Hir::class(Class::Unicode(class))
+                }
+                Class::Bytes(class) => {
+                    let mut class = class.clone();
+                    class.union(&ClassBytes::new([ClassBytesRange::new(b'0', b'9')]));
+                    Hir::class(Class::Bytes(class))
+                }
+            }
+        }
+        HirKind::Class(_) => hir.clone(),
+        HirKind::Repetition(repetition) => Hir::repetition(regex_syntax::hir::Repetition {
+            sub: Box::new(widen(&repetition.sub)?),
+            ..repetition.clone()
+        }),
+        HirKind::Capture(capture) => Hir::capture(regex_syntax::hir::Capture {
+            sub: Box::new(widen(&capture.sub)?),
+            ..capture.clone()
+        }),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(widen).collect::<Option<_>>()?),
+        HirKind::Alternation(parts) => {
+            Hir::alternation(parts.iter().map(widen).collect::<Option<_>>()?)
+        }
+    })
 }
 
 /// Appends the regexes of `node` to `out`.
@@ -230,6 +320,24 @@ mod tests {
         assert!(!blind(r"(?:2[2-3]|0?[0-7])[:：][0-5]\d"));
         assert!(!blind(r"110"));
         assert!(!blind(r"[^0]点"));
+    }
+
+    #[test]
+    fn widened_pieces_match_wherever_some_digits_would() {
+        let widened = |pattern: &str| {
+            let hir = regex_syntax::Parser::new().parse(pattern).unwrap();
+            Regex::new(&widen(&hir).unwrap().to_string()).unwrap()
+        };
+        let quiet = widened(r"(?:2[2-3]|0?[0-7])[:：][0-5]\d");
+        assert!(quiet.is_match("00:00"), "23:15 has this skeleton");
+        assert!(!quiet.is_match("00点"));
+        assert!(widened(r"[1-9]\d个电话").is_match("打了00个电话"));
+        assert!(widened(r"[^0]点").is_match("0点"));
+        assert!(widened(r"110").is_match("拨000"));
+        assert!(!widened(r"110").is_match("拨00"));
+        let term = Regex::new(&widen_spelling("23点(晚)")).unwrap();
+        assert!(term.is_match("00点(晚)"));
+        assert!(!term.is_match("0点(晚)"));
     }
 
     #[test]

@@ -17,8 +17,8 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use self::context::AddresseeTracker;
-pub use self::digits::skeleton;
-use self::digits::{DigitGuard, has_digit};
+use self::digits::DigitGuard;
+pub use self::digits::{has_digit, skeleton};
 pub use prefilter::Occurrence;
 
 use self::eval::{Line, Need, View, eval_into, matches};
@@ -279,6 +279,20 @@ impl Checker {
     /// their common skeleton. Only what a finding quotes from the text
     /// ([`Finding::matched`]) is then the skeleton's, not the text's own.
     pub fn digits_are_inert(&self, source: &SourceFile) -> bool {
+        self.inert_lines(source, DigitGuard::inert_in)
+    }
+
+    /// Whether every text that differs from `source` only in the values of
+    /// its ASCII digits (`source` and its [`skeleton`] among them) is
+    /// [digit-inert](Checker::digits_are_inert): what a text of the
+    /// skeleton's needs no look at its own digits.
+    pub fn digits_never_matter(&self, source: &SourceFile) -> bool {
+        self.inert_lines(source, DigitGuard::inert_for_any_digits)
+    }
+
+    /// Whether `source` has digits, no speaker label has one, and `inert`
+    /// holds for the normalized content of each speaker turn with digits.
+    fn inert_lines(&self, source: &SourceFile, inert: fn(&DigitGuard, &str) -> bool) -> bool {
         let Some(guard) = &self.digits else {
             return false;
         };
@@ -289,7 +303,7 @@ impl Checker {
             && has_digit(&source.text)
             && segment(source, &self.rules.labels).iter().all(|utterance| {
                 let text = &source.text[utterance.content.clone()];
-                !has_digit(text) || guard.inert_in(normalize(text).as_str())
+                !has_digit(text) || inert(guard, normalize(text).as_str())
             })
     }
 
@@ -584,6 +598,61 @@ examples.no_match = ["y"]
         assert!(
             inert > 1000 && sensitive > 100,
             "{inert} inert, {sensitive} not"
+        );
+    }
+
+    #[test]
+    fn texts_whose_digits_never_matter_share_with_every_digit_variant() {
+        let checker = Checker::new(RuleSet::builtin());
+        let alone = Checker {
+            digits: None,
+            ..Checker::new(RuleSet::builtin())
+        };
+        let source = |text: &str| SourceFile::new("t.txt", text.to_string(), "UTF-8");
+        let with_digits = |text: &str, digit: fn(u8) -> u8| {
+            let bytes = text.bytes().map(|b| match b.is_ascii_digit() {
+                true => digit(b),
+                false => b,
+            });
+            String::from_utf8(bytes.collect()).expect("digits replaced by digits")
+        };
+        let (mut never, mut sometimes) = (0, 0);
+        for rule in &checker.rules().rules {
+            for example in rule.must_match.iter().chain(&rule.no_match) {
+                for n in ["3", "22", "8650"] {
+                    let texts = [
+                        format!("{example}，约定还款{n}元"),
+                        format!("[00:0{n}:1{n}] 坐席：{example}\n客户：我{n}号还\n"),
+                        format!("坐席：您好\n{n}:30再给你打电话，{example}"),
+                        format!("今晚{n}点给你打电话，{example}"),
+                    ];
+                    for text in texts {
+                        let skeleton = skeleton(&text).into_owned();
+                        if !checker.digits_never_matter(&source(&skeleton)) {
+                            sometimes += 1;
+                            continue;
+                        }
+                        never += 1;
+                        let variants = [
+                            text.clone(),
+                            with_digits(&text, |_| b'9'),
+                            with_digits(&text, |b| b'0' + (b - b'0' + 7) % 10),
+                        ];
+                        for variant in variants {
+                            assert!(checker.digits_are_inert(&source(&variant)), "{variant}");
+                            assert_eq!(
+                                places(&alone, &variant),
+                                places(&alone, &skeleton),
+                                "{variant}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            never > 500 && sometimes > 100,
+            "{never} never, {sometimes} not"
         );
     }
 
