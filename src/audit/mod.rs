@@ -52,7 +52,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use encoding_rs::Encoding;
 use rayon::prelude::*;
 
-use self::check::{CallKind, CheckedPiece, CountedCall, LocalMemos, RecordChecker, Written};
+use self::check::{CallKind, CheckedPiece, CountedCall, LocalMemos, Mark, RecordChecker, Written};
 use self::columns::ColumnNames;
 use self::config::{AuditConfig, MetaRules, Profile, fill};
 use self::frequency::DayCounter;
@@ -404,22 +404,19 @@ impl Writer<'_> {
             self.summary.failed(self.file, error);
         }
         self.summary.add(self.file, checked.tally);
-        // The piece's lines go out in long runs, broken only where a
-        // frequency finding goes in between.
+        // The piece's calls are counted first, in a pass of their own: the
+        // counters' cache misses then overlap. The piece's lines go out in
+        // one run, broken only where a call crossing a limit adds its
+        // rule's finding.
+        let crossing = self.count_calls(&checked.marks);
         let (mut jsonl_at, mut written_at) = (0, 0);
-        for mark in &checked.marks {
-            self.offer(
-                &checked.jsonl,
-                &checked.written[written_at..mark.written_end],
-            );
-            written_at = mark.written_end;
-            let Some(call) = &mark.call else { continue };
-            if let Some(line) = self.count(piece, call)? {
-                self.out
-                    .write_all(&checked.jsonl[jsonl_at..mark.jsonl_end])?;
-                self.out.write_all(&line)?;
-                jsonl_at = mark.jsonl_end;
-            }
+        for (mark, call, count) in crossing {
+            let (jsonl, written) = (mark.jsonl_end, mark.written_end);
+            self.offer(&checked.jsonl, &checked.written[written_at..written]);
+            self.out.write_all(&checked.jsonl[jsonl_at..jsonl])?;
+            let line = self.frequency_line(piece, call, count)?;
+            self.out.write_all(&line)?;
+            (jsonl_at, written_at) = (jsonl, written);
         }
         self.offer(&checked.jsonl, &checked.written[written_at..]);
         self.out.write_all(&checked.jsonl[jsonl_at..])
@@ -436,22 +433,35 @@ impl Writer<'_> {
         }
     }
 
-    /// Counts `call` of `piece` for its frequency rule, in input order; on
-    /// the call that crosses the limit, the rule's finding, as its line of
-    /// `findings.jsonl`.
-    fn count(&mut self, piece: &Piece, call: &CountedCall) -> io::Result<Option<Vec<u8>>> {
-        let counter = match call.kind {
-            CallKind::Connected => &mut self.counters.connected,
-            CallKind::Unanswered => &mut self.counters.unanswered,
-        };
-        let count = match counter.bump(call.day, call.key) {
-            None => {
-                self.summary.out_of_window();
-                return Ok(None);
+    /// Counts the calls of `marks` for their frequency rules, in order;
+    /// returns the calls that cross their rule's limit, with their count.
+    fn count_calls<'m>(&mut self, marks: &'m [Mark]) -> Vec<(&'m Mark, &'m CountedCall, u32)> {
+        let mut crossing = Vec::new();
+        for mark in marks {
+            let Some(call) = &mark.call else { continue };
+            let counter = match call.kind {
+                CallKind::Connected => &mut self.counters.connected,
+                CallKind::Unanswered => &mut self.counters.unanswered,
+            };
+            match counter.bump(call.day, call.key) {
+                None => self.summary.out_of_window(),
+                Some(count) if count == self.checker.limit(call.kind).saturating_add(1) => {
+                    crossing.push((mark, call, count));
+                }
+                Some(_) => {}
             }
-            Some(count) if count == self.checker.limit(call.kind).saturating_add(1) => count,
-            Some(_) => return Ok(None),
-        };
+        }
+        crossing
+    }
+
+    /// The finding of the frequency rule `call` of `piece` crosses as its
+    /// `count`th call, as a line of `findings.jsonl`.
+    fn frequency_line(
+        &mut self,
+        piece: &Piece,
+        call: &CountedCall,
+        count: u32,
+    ) -> io::Result<Vec<u8>> {
         let path = piece.path(self.path);
         let mut line = Vec::new();
         let mut result = Ok(());
@@ -470,7 +480,7 @@ impl Writer<'_> {
         );
         result?;
         self.summary.sample.offer(|| sample_of(&line, None));
-        Ok(Some(line))
+        Ok(line)
     }
 }
 
