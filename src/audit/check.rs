@@ -19,7 +19,7 @@ use super::reader::{Piece, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use super::summary::Tally;
-use crate::engine::{Checker, has_digit, skeleton};
+use crate::engine::{Checker, skeleton};
 use crate::finding::{Category, Finding, Position, RuleInfo};
 use crate::memo::{HeapSize, LocalMemo, TextMemo};
 use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
@@ -446,10 +446,10 @@ impl RecordChecker<'_> {
         text: &str,
         local: &mut LocalMemo<SkeletonFindings>,
     ) -> Option<TextVerdict> {
-        if !has_digit(text) {
+        let Cow::Owned(skeleton) = skeleton(text) else {
+            // No digit.
             return None;
-        }
-        let skeleton = skeleton(text);
+        };
         if !self.skeletons.remembers(&skeleton) {
             // Judged each time: the note's own way costs no more.
             return None;
