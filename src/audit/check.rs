@@ -19,7 +19,7 @@ use super::reader::{Piece, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use super::summary::Tally;
-use crate::engine::{Checker, skeleton};
+use crate::engine::{Checker, skeleton, skeleton_into};
 use crate::finding::{Category, Finding, Position, RuleInfo};
 use crate::memo::{HeapSize, LocalMemo, TextMemo};
 use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
@@ -194,6 +194,8 @@ pub struct SkeletonFindings {
 pub struct LocalMemos {
     notes: LocalMemo<TextVerdict>,
     skeletons: LocalMemo<SkeletonFindings>,
+    /// The skeleton of the note being checked (reused).
+    skeleton: String,
 }
 
 impl HeapSize for SkeletonFindings {
@@ -286,7 +288,7 @@ impl RecordChecker<'_> {
         let verdict: &TextVerdict = match third_party {
             // A call to a contact also needs the text's debt mention,
             // which the note memo keeps.
-            false if let Some(verdict) = self.by_skeleton(path, text, &mut local.skeletons) => {
+            false if let Some(verdict) = self.by_skeleton(path, text, local) => {
                 by_skeleton = verdict;
                 &by_skeleton
             }
@@ -434,28 +436,22 @@ impl RecordChecker<'_> {
 
     /// The verdict of `text` from its skeleton's findings, if no digit of
     /// any text of that skeleton matters (see
-    /// [`Checker::digits_never_matter`]); `local` is the calling thread's
-    /// cache in front of the skeleton memo.
+    /// [`Checker::digits_never_matter`]); `local` holds the calling
+    /// thread's cache in front of the skeleton memo.
     ///
     /// Notes with amounts, dates and numbers are seldom seen twice, but
     /// their skeletons recur all the time: such a note is then neither
     /// judged nor remembered on its own.
-    fn by_skeleton(
-        &self,
-        path: &str,
-        text: &str,
-        local: &mut LocalMemo<SkeletonFindings>,
-    ) -> Option<TextVerdict> {
-        let Cow::Owned(skeleton) = skeleton(text) else {
-            // No digit.
-            return None;
-        };
-        if !self.skeletons.remembers(&skeleton) {
-            // Judged each time: the note's own way costs no more.
+    fn by_skeleton(&self, path: &str, text: &str, local: &mut LocalMemos) -> Option<TextVerdict> {
+        let skeleton = &mut local.skeleton;
+        if !skeleton_into(text, skeleton) || !self.skeletons.remembers(skeleton) {
+            // No digit, or judged each time: the note's own way costs no
+            // more.
             return None;
         }
-        let shared =
-            (self.skeletons).recall(local, &skeleton, || self.skeleton_of(path, &skeleton));
+        let shared = (self.skeletons).recall(&mut local.skeletons, skeleton, || {
+            self.skeleton_of(path, skeleton)
+        });
         if !shared.never_matter {
             return None;
         }

@@ -68,21 +68,37 @@ fn first_digit(bytes: &[u8]) -> Option<usize> {
 /// `text` with every ASCII digit replaced by `0`: same length, same char
 /// boundaries.
 pub fn skeleton(text: &str) -> Cow<'_, str> {
-    let Some(first) = first_digit(text.as_bytes()) else {
-        return Cow::Borrowed(text);
-    };
-    let mut skeleton = String::with_capacity(text.len());
-    // Cut at ASCII digits only, which are char boundaries.
+    let mut skeleton = String::new();
+    match skeleton_into(text, &mut skeleton) {
+        true => Cow::Owned(skeleton),
+        false => Cow::Borrowed(text),
+    }
+}
+
+/// Writes the [`skeleton`] of `text` into `skeleton` (replacing what it
+/// held), if `text` has an ASCII digit; returns whether it has one.
+pub fn skeleton_into(text: &str, skeleton: &mut String) -> bool {
+    const ZEROS: &str = "0000000000000000";
+    skeleton.clear();
     let mut rest = text;
-    let mut next = Some(first);
-    while let Some(at) = next {
+    // Cut at ASCII digits only, which are char boundaries; a run of digits
+    // (a phone number, an amount) is replaced at once.
+    while let Some(at) = first_digit(rest.as_bytes()) {
+        let digits = rest.as_bytes()[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         skeleton.push_str(&rest[..at]);
-        skeleton.push('0');
-        rest = &rest[at + 1..];
-        next = first_digit(rest.as_bytes());
+        for run in (0..digits).step_by(ZEROS.len()) {
+            skeleton.push_str(&ZEROS[..(digits - run).min(ZEROS.len())]);
+        }
+        rest = &rest[at + digits..];
+    }
+    if rest.len() == text.len() {
+        return false;
     }
     skeleton.push_str(rest);
-    Cow::Owned(skeleton)
+    true
 }
 
 /// The digit-sensitive pieces of a rule set, as one expression that
@@ -324,6 +340,12 @@ mod tests {
     fn skeletons_mask_ascii_digits_only() {
         assert_eq!(skeleton("还款17809元，逾期３天"), "还款00000元，逾期３天");
         assert_eq!(skeleton("7号还12"), "0号还00");
+        let long = "电话138123456780000123456789。";
+        assert_eq!(skeleton(long), "电话000000000000000000000000。");
+        let mut reused = "旧的内容".to_string();
+        assert!(!skeleton_into("没有数字", &mut reused));
+        assert!(skeleton_into("还款8650元", &mut reused));
+        assert_eq!(reused, "还款0000元");
         assert!(matches!(skeleton("没有数字"), Cow::Borrowed(_)));
     }
 

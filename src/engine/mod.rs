@@ -17,8 +17,8 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use self::context::AddresseeTracker;
-pub use self::digits::skeleton;
 use self::digits::{DigitGuard, has_digit};
+pub use self::digits::{skeleton, skeleton_into};
 pub use prefilter::Occurrence;
 
 use self::eval::{Line, Need, View, eval_into, matches};
