@@ -117,19 +117,17 @@ pub fn parse_record(
     fields: &mut Vec<RawField>,
 ) -> Parsed {
     fields.clear();
-    let Some(mut line_end) = line_end(input, start, at_end) else {
-        return if input.len() - start > MAX_RECORD_BYTES {
-            Parsed::TooLong
-        } else {
-            Parsed::Incomplete
-        };
+    // The usual record: one line without quotes, found with one search,
+    // and cut at its delimiters.
+    let plain_end = match memchr::memchr2(b'"', b'\n', &input[start..]) {
+        Some(i) if input[start + i] == b'\n' => Some(start + i + 1),
+        None if at_end && start < input.len() => Some(input.len()),
+        _ => None,
     };
-    if line_end - start > MAX_RECORD_BYTES {
-        return Parsed::TooLong;
-    }
-    let line = &input[start..line_end];
-    if memchr::memchr(b'"', line).is_none() {
-        // The usual record: one line without quotes, cut at its delimiters.
+    if let Some(line_end) = plain_end
+        && line_end - start <= MAX_RECORD_BYTES
+    {
+        let line = &input[start..line_end];
         let content = line.strip_suffix(b"\n").unwrap_or(line);
         let content = content.strip_suffix(b"\r").unwrap_or(content);
         let mut field_start = start;
@@ -148,6 +146,16 @@ pub fn parse_record(
             end: line_end,
             lines: 1,
         };
+    }
+    let Some(mut line_end) = line_end(input, start, at_end) else {
+        return if input.len() - start > MAX_RECORD_BYTES {
+            Parsed::TooLong
+        } else {
+            Parsed::Incomplete
+        };
+    };
+    if line_end - start > MAX_RECORD_BYTES {
+        return Parsed::TooLong;
     }
     let first_end = line_end;
     let mut lines = 1;
