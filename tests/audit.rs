@@ -503,6 +503,53 @@ fn output_order_is_input_order_with_several_threads() {
     assert!(rows.windows(2).all(|w| w[0] <= w[1]), "rows in input order");
 }
 
+/// Notes with digits are judged by their skeleton on calls to the debtor
+/// and one by one (with their debt mention) on calls to contacts; the text
+/// rules must find the same either way, including where a digit's value
+/// matters ("23点").
+#[test]
+fn notes_with_digits_have_the_same_text_findings_whoever_was_called() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = [
+        "你再不还钱，小心你家里人出点什么事。欠款800元",
+        "欠款8650元，我是法院的，你的案子已经立案了。",
+        "今晚23点我们还会再打给你，直到你还钱为止。",
+        "今晚13点我们还会再打给你，直到你还钱为止。",
+        "坐席：您好，您的账单已逾期93天。\n客户：我15号还。",
+        "[00:01:23] 坐席：再不还钱就让你上征信黑名单，第2次提醒。",
+        "客户表示本周五发工资后还款791元，已提醒按时还款。",
+    ];
+    let mut csv = HEADER.to_string();
+    for (i, note) in notes.iter().enumerate() {
+        for relation in ["本人", "配偶"] {
+            csv.push_str(&format!(
+                "R{i}-{relation},\"{note}\",A1,D{i},2026-11-21 10:00:00,1,{relation},1\n"
+            ));
+        }
+    }
+    write(dir.path(), "notes.csv", csv);
+    let (_, _, findings, summary) = audit_to_dir(&["notes.csv"], dir.path());
+    let text_findings = |relation: &str| {
+        let mut found: Vec<String> = findings
+            .iter()
+            .filter(|f| f["line"].is_u64() && f["rule"] != "HG-D901")
+            .filter(|f| f["record"].as_str().unwrap().ends_with(relation))
+            .map(|f| {
+                let record = f["record"].as_str().unwrap();
+                let note = record.split('-').next().unwrap();
+                let place = (&f["rule"], &f["line"], &f["column"], &f["excerpt"]);
+                format!("{note} {place:?}")
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let to_debtor = text_findings("本人");
+    assert!(to_debtor.len() >= 5, "{to_debtor:?}");
+    assert_eq!(to_debtor, text_findings("配偶"));
+    assert_accounting(&summary);
+}
+
 /// A write that fails (the reader of stdout goes away) ends the audit with
 /// an error naming it, whichever worker was writing; reading stops.
 #[test]
