@@ -67,4 +67,4 @@ for size in $SIZES; do
   measure "hegui audit" "$(nproc)" "$file" "$records" -- "$HEGUI" audit "$file" --output-dir "$DIR/out-$size"
 done
 echo
-echo "rg runs single-threaded on one file; hegui's 1-thread runs use one rayon worker (reading and checking) plus the writer thread."
+echo "rg runs single-threaded on one file; hegui's 1-thread runs use one rayon worker, which reads, checks and writes."
