@@ -189,15 +189,6 @@ pub struct SkeletonFindings {
     findings: Box<[Finding]>,
 }
 
-/// One worker thread's caches in front of the shared memos.
-#[derive(Default)]
-pub struct LocalMemos {
-    notes: LocalMemo<TextVerdict>,
-    skeletons: LocalMemo<SkeletonFindings>,
-    /// The skeleton of the note being checked (reused).
-    skeleton: String,
-}
-
 impl HeapSize for SkeletonFindings {
     fn heap_size(&self) -> usize {
         self.findings
@@ -205,6 +196,15 @@ impl HeapSize for SkeletonFindings {
             .map(|f| size_of::<Finding>() + f.matched.iter().map(String::len).sum::<usize>())
             .sum()
     }
+}
+
+/// One worker thread's caches in front of the shared memos.
+#[derive(Default)]
+pub struct LocalMemos {
+    notes: LocalMemo<TextVerdict>,
+    skeletons: LocalMemo<SkeletonFindings>,
+    /// The skeleton of the note being checked (reused).
+    skeleton: String,
 }
 
 /// What checking a record needs, shared by all worker threads.
@@ -293,7 +293,7 @@ impl RecordChecker<'_> {
                 &by_skeleton
             }
             _ => {
-                recalled = (self.memo).recall(&mut local.notes, text, || {
+                recalled = self.memo.recall(&mut local.notes, text, || {
                     self.verdict(path, text, has_text)
                 });
                 &recalled
@@ -449,7 +449,7 @@ impl RecordChecker<'_> {
             // more.
             return None;
         }
-        let shared = (self.skeletons).recall(&mut local.skeletons, skeleton, || {
+        let shared = self.skeletons.recall(&mut local.skeletons, skeleton, || {
             self.skeleton_of(path, skeleton)
         });
         if !shared.never_matter {
@@ -475,7 +475,9 @@ impl RecordChecker<'_> {
             return None;
         }
         let skeleton = skeleton(text);
-        let shared = (self.skeletons).get_or_make(&skeleton, || self.skeleton_of(path, &skeleton));
+        let shared = self
+            .skeletons
+            .get_or_make(&skeleton, || self.skeleton_of(path, &skeleton));
         shared.inert.then_some(shared)
     }
 

@@ -404,10 +404,9 @@ impl Writer<'_> {
             self.summary.failed(self.file, error);
         }
         self.summary.add(self.file, checked.tally);
-        // The piece's calls are counted first, in a pass of their own: the
-        // counters' cache misses then overlap. The piece's lines go out in
-        // one run, broken only where a call crossing a limit adds its
-        // rule's finding.
+        // The piece's calls are counted first, in input order; its lines
+        // then go out in one run, broken only where a call crossing a limit
+        // adds its rule's finding.
         let crossing = self.count_calls(&checked.marks);
         let (mut jsonl_at, mut written_at) = (0, 0);
         for (mark, call, count) in crossing {

@@ -284,8 +284,9 @@ impl Checker {
 
     /// Whether every text that differs from `source` only in the values of
     /// its ASCII digits (`source` and its [`skeleton`] among them) is
-    /// [digit-inert](Checker::digits_are_inert): what a text of the
-    /// skeleton's needs no look at its own digits.
+    /// [digit-inert](Checker::digits_are_inert): all texts of that skeleton
+    /// then have the skeleton's findings, without a look at their own
+    /// digits.
     pub fn digits_never_matter(&self, source: &SourceFile) -> bool {
         self.inert_lines(source, DigitGuard::inert_for_any_digits)
     }
