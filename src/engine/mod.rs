@@ -502,10 +502,7 @@ examples.no_match = ["y"]
             sharing.digits.is_some(),
             "the built-in rules can be analysed"
         );
-        let alone = Checker {
-            digits: None,
-            ..Checker::new(RuleSet::builtin())
-        };
+        let alone = judging_alone();
         let numbers = [
             "3",
             "7",
@@ -546,6 +543,15 @@ examples.no_match = ["y"]
         assert!(compared > 1000, "{compared} texts compared");
     }
 
+    /// A checker of the built-in rules that judges every line on its own,
+    /// never by its skeleton.
+    fn judging_alone() -> Checker {
+        Checker {
+            digits: None,
+            ..Checker::new(RuleSet::builtin())
+        }
+    }
+
     /// What a finding says apart from the text it quotes.
     fn places(checker: &Checker, text: &str) -> Vec<(String, Range<usize>, String)> {
         let source = SourceFile::new("t.txt", text.to_string(), "UTF-8");
@@ -562,10 +568,7 @@ examples.no_match = ["y"]
     #[test]
     fn texts_whose_digits_are_inert_have_the_findings_of_their_skeleton() {
         let sharing = Checker::new(RuleSet::builtin());
-        let alone = Checker {
-            digits: None,
-            ..Checker::new(RuleSet::builtin())
-        };
+        let alone = judging_alone();
         let (mut inert, mut sensitive) = (0, 0);
         for rule in &sharing.rules().rules {
             for example in rule.must_match.iter().chain(&rule.no_match) {
@@ -605,10 +608,7 @@ examples.no_match = ["y"]
     #[test]
     fn texts_whose_digits_never_matter_share_with_every_digit_variant() {
         let checker = Checker::new(RuleSet::builtin());
-        let alone = Checker {
-            digits: None,
-            ..Checker::new(RuleSet::builtin())
-        };
+        let alone = judging_alone();
         let source = |text: &str| SourceFile::new("t.txt", text.to_string(), "UTF-8");
         let with_digits = |text: &str, digit: fn(u8) -> u8| {
             let bytes = text.bytes().map(|b| match b.is_ascii_digit() {
