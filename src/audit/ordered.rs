@@ -53,10 +53,12 @@ impl<T, W> InOrder<T, W> {
     pub fn hand_in(&self, seq: u64, item: T, mut write: impl FnMut(&mut W, T)) {
         let mut state = self.state();
         state.waiting.insert(seq, item);
-        if state.writing {
+        if state.writing || !state.waiting.contains_key(&state.next) {
             return;
         }
         state.writing = true;
+        // Released before `state` on every return below, so a thread that
+        // finds `writing` false never waits for it.
         let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             let next = state.next;
