@@ -127,7 +127,7 @@ impl DigitGuard {
             .chain(rules.variants.iter().map(|(spelling, _)| spelling));
         for spelling in spellings.filter(|s| has_digit(s)) {
             alternatives.push(regex::escape(spelling));
-            widened.push(widen_spelling(spelling));
+            widened.push(widen(&Hir::literal(spelling.as_bytes()))?.to_string());
         }
         let mut regexes = Vec::new();
         for rule in &rules.rules {
@@ -202,17 +202,6 @@ impl DigitGuard {
             .as_ref()
             .is_none_or(|widened| !widened.is_match(normalized))
     }
-}
-
-/// The regex matching `spelling` with any ASCII digit wherever it has one.
-fn widen_spelling(spelling: &str) -> String {
-    spelling
-        .chars()
-        .map(|c| match c.is_ascii_digit() {
-            true => "[0-9]".to_string(),
-            false => regex::escape(c.encode_utf8(&mut [0; 4])),
-        })
-        .collect()
 }
 
 /// `hir` taking any ASCII digit wherever it takes some: digit literals
@@ -390,7 +379,7 @@ mod tests {
         assert!(widened(r"[^0]点").is_match("0点"));
         assert!(widened(r"110").is_match("拨000"));
         assert!(!widened(r"110").is_match("拨00"));
-        let term = Regex::new(&widen_spelling("23点(晚)")).unwrap();
+        let term = widened(&regex::escape("23点(晚)"));
         assert!(term.is_match("00点(晚)"));
         assert!(!term.is_match("0点(晚)"));
     }
