@@ -665,10 +665,9 @@ fn a_repeated_note_is_judged_afresh_for_each_record() {
         "{}",
         disclosures[1].1
     );
-    let quiet: Vec<&str> = findings
-        .iter()
-        .filter(|f| f["rule"] == "HG-H901")
-        .map(|f| f["record"].as_str().unwrap())
+    let quiet: Vec<&str> = of_rule(&findings, "HG-H901", "record")
+        .into_iter()
+        .map(|(record, _)| record)
         .collect();
     assert_eq!(quiet, vec!["3"]);
     assert_accounting(&summary);

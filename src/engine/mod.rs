@@ -552,11 +552,30 @@ examples.no_match = ["y"]
         }
     }
 
+    /// Numbers put into rule examples by the skeleton tests.
+    const DIGITS: [&str; 4] = ["3", "22", "8650", "13812345678"];
+
+    /// `example` with the number `n` in a note, a timestamped transcript,
+    /// under a heading, after a label and as a time.
+    fn with_number(example: &str, n: &str) -> [String; 5] {
+        [
+            format!("{example}，约定还款{n}元"),
+            format!("[00:0{n}:1{n}] 坐席：{example}\n客户：我{n}号还\n"),
+            format!("## 第{n}部分\n{example}\n"),
+            format!("坐席：您好\n{n}:30再给你打电话，{example}"),
+            format!("今晚{n}点给你打电话，{example}"),
+        ]
+    }
+
+    /// `text` as a file.
+    fn source(text: &str) -> SourceFile {
+        SourceFile::new("t.txt", text.to_string(), "UTF-8")
+    }
+
     /// What a finding says apart from the text it quotes.
     fn places(checker: &Checker, text: &str) -> Vec<(String, Range<usize>, String)> {
-        let source = SourceFile::new("t.txt", text.to_string(), "UTF-8");
         checker
-            .check(&source)
+            .check(&source(text))
             .into_iter()
             .map(|f| {
                 let context = format!("{:?} {:?} {:?}", f.start, f.speaker, f.addressee);
@@ -572,23 +591,10 @@ examples.no_match = ["y"]
         let (mut inert, mut sensitive) = (0, 0);
         for rule in &sharing.rules().rules {
             for example in rule.must_match.iter().chain(&rule.no_match) {
-                for n in ["3", "22", "8650", "13812345678"] {
-                    let texts = [
-                        format!("{example}，约定还款{n}元"),
-                        format!("[00:0{n}:1{n}] 坐席：{example}\n客户：我{n}号还\n"),
-                        format!("## 第{n}部分\n{example}\n"),
-                        format!("坐席：您好\n{n}:30再给你打电话，{example}"),
-                        format!("今晚{n}点给你打电话，{example}"),
-                    ];
-                    for text in texts {
+                for n in DIGITS {
+                    for text in with_number(example, n) {
                         let skeleton = skeleton(&text);
-                        let is_inert = |text: &str| {
-                            sharing.digits_are_inert(&SourceFile::new(
-                                "t.txt",
-                                text.to_string(),
-                                "UTF-8",
-                            ))
-                        };
+                        let is_inert = |text: &str| sharing.digits_are_inert(&source(text));
                         if !is_inert(&text) || !is_inert(&skeleton) {
                             sensitive += 1;
                             continue;
@@ -609,7 +615,6 @@ examples.no_match = ["y"]
     fn texts_whose_digits_never_matter_share_with_every_digit_variant() {
         let checker = Checker::new(RuleSet::builtin());
         let alone = judging_alone();
-        let source = |text: &str| SourceFile::new("t.txt", text.to_string(), "UTF-8");
         let with_digits = |text: &str, digit: fn(u8) -> u8| {
             let bytes = text.bytes().map(|b| match b.is_ascii_digit() {
                 true => digit(b),
@@ -620,14 +625,8 @@ examples.no_match = ["y"]
         let (mut never, mut sometimes) = (0, 0);
         for rule in &checker.rules().rules {
             for example in rule.must_match.iter().chain(&rule.no_match) {
-                for n in ["3", "22", "8650"] {
-                    let texts = [
-                        format!("{example}，约定还款{n}元"),
-                        format!("[00:0{n}:1{n}] 坐席：{example}\n客户：我{n}号还\n"),
-                        format!("坐席：您好\n{n}:30再给你打电话，{example}"),
-                        format!("今晚{n}点给你打电话，{example}"),
-                    ];
-                    for text in texts {
+                for n in DIGITS {
+                    for text in with_number(example, n) {
                         let skeleton = skeleton(&text).into_owned();
                         if !checker.digits_never_matter(&source(&skeleton)) {
                             sometimes += 1;
@@ -659,7 +658,7 @@ examples.no_match = ["y"]
 
     #[test]
     fn a_digit_in_a_speaker_label_or_a_rule_keeps_a_text_to_itself() {
-        let text = |t: &str| SourceFile::new("t.txt", t.to_string(), "UTF-8");
+        let text = source;
         let checker = Checker::new(RuleSet::builtin());
         assert!(checker.digits_are_inert(&text("坐席9号：还款100元")));
         assert!(!checker.digits_are_inert(&text("没有数字")));
