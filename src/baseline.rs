@@ -166,8 +166,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::document::{Addressee, Role};
     use crate::finding::{Category, RuleInfo, Severity};
-    use crate::segment::{Addressee, Role};
 
     fn finding_at(source: &SourceFile, needle: &str) -> Finding {
         let start = source.text.find(needle).unwrap();
@@ -188,6 +188,7 @@ mod tests {
             speaker: Role::Agent,
             addressee: Addressee::Unknown,
             matched: Vec::new(),
+            context: None,
         }
     }
 

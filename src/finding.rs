@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::segment::{Addressee, Role};
+use crate::document::{Addressee, Frame, Genre, Role, SectionRole};
 
 /// The six violation categories of GUIDELINES.md, plus further categories of
 /// conduct that regulations forbid and that the six do not name on their own.
@@ -198,4 +198,19 @@ pub struct Finding {
     pub addressee: Addressee,
     /// The normalized terms that made the rule fire, for `--explain`.
     pub matched: Vec<String>,
+    /// How the document around the finding was read; `None` for findings
+    /// about the project itself (configuration, suppressions).
+    pub context: Option<Context>,
+}
+
+/// How the document around a finding was read: what kind of document,
+/// what its section is for, and what the document does with the words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Context {
+    /// The document's genre.
+    pub genre: Genre,
+    /// What the document does with the words: prescribes or performs them.
+    pub frame: Frame,
+    /// The role of the section the words are in.
+    pub section: SectionRole,
 }

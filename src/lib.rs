@@ -4,9 +4,10 @@
 //! The pipeline, one module a stage:
 //!
 //! ```text
-//! bytes ─ decode ─▶ SourceFile ─ segment ─▶ utterances (speaker, section)
+//! bytes ─ decode ─▶ SourceFile ─ document (labels, layout, turns) ─▶ units
 //!       ─ normalize ─▶ NormText + offset map ─ engine (prefilter, tokens,
-//!       rules, context) ─▶ Finding (span in the original) ─ report
+//!       rules, cues) ─ document reading (genre, sections, speakers,
+//!       addressee, frame) ─▶ Finding (span in the original) ─ report
 //! ```
 //!
 //! Then [`suppress`] (inline comments), [`config`] (`hegui.toml`:
@@ -20,6 +21,7 @@ pub mod audit;
 pub mod baseline;
 pub mod config;
 pub mod decode;
+pub mod document;
 pub mod engine;
 pub mod examples;
 pub mod finding;
@@ -27,6 +29,5 @@ pub mod memo;
 pub mod normalize;
 pub mod report;
 pub mod rules;
-pub mod segment;
 pub mod source;
 pub mod suppress;

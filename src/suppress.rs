@@ -31,8 +31,8 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use crate::config::Selector;
+use crate::document::{Addressee, Role};
 use crate::finding::{Category, Finding, RuleInfo, Severity};
-use crate::segment::{Addressee, Role};
 use crate::source::SourceFile;
 
 /// Id of the unused-suppression diagnostic.
@@ -297,6 +297,7 @@ fn diagnostic(source: &SourceFile, directive: &Directive, rule: &Arc<RuleInfo>) 
         speaker: Role::Unknown,
         addressee: Addressee::Unknown,
         matched: directive.ids.clone(),
+        context: None,
     }
 }
 
@@ -328,6 +329,7 @@ mod tests {
             speaker: Role::Agent,
             addressee: Addressee::Unknown,
             matched: Vec::new(),
+            context: None,
         }
     }
 

@@ -93,7 +93,13 @@ pub struct RulesArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The rule id, e.g. HG-T001.
-    pub id: String,
+    #[arg(required_unless_present = "trace")]
+    pub id: Option<String>,
+    /// Instead of a rule, show how a file is read: its genre, and for each
+    /// unit (or those on LINE) its speaker, addressee, frame, section, the
+    /// cues it matches and every rule that matched, reported or not.
+    #[arg(long, value_name = "FILE[:LINE]", conflicts_with = "id")]
+    pub trace: Option<String>,
     #[command(flatten)]
     pub rules: RulesArgs,
 }

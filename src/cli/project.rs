@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, bail};
 use hegui::baseline::rule_set_hash;
 use hegui::config::{self, Config, Selector, is_selected};
+use hegui::document::{Addressee, Role};
 use hegui::engine::Checker;
 use hegui::finding::{Finding, RuleInfo};
 use hegui::report::FileReport;
 use hegui::rules::{RuleSet, RuleSetBuilder};
-use hegui::segment::{Addressee, Role};
 use hegui::source::SourceFile;
 use hegui::suppress::{self, RuleStatus};
 
@@ -266,6 +266,7 @@ impl Project {
                 speaker: Role::Unknown,
                 addressee: Addressee::Unknown,
                 matched: vec![entry.glob.clone()],
+                context: None,
             })
             .collect();
         (!findings.is_empty()).then_some(FileReport {

@@ -9,6 +9,7 @@ use hegui::rules::{Matcher, Scope};
 use hegui::suppress;
 
 use super::args::{ExplainArgs, RulesArgs, RulesListArgs};
+use super::inputs::{Input, Loaded, load};
 use super::project::Project;
 use super::{EXIT_FINDINGS, load_rules};
 
@@ -34,7 +35,11 @@ pub fn list(args: &RulesListArgs) -> anyhow::Result<u8> {
 /// Shows everything a rule says, with its examples.
 pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
     let rules = load_rules(&args.rules)?;
-    if let Some(info) = suppress::rules().iter().find(|info| info.id == args.id) {
+    if let Some(target) = &args.trace {
+        return trace(Checker::new(rules), target);
+    }
+    let id = args.id.as_deref().unwrap_or_default();
+    if let Some(info) = suppress::rules().iter().find(|info| info.id == id) {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{} {}", info.id, info.title)?;
         writeln!(
@@ -49,8 +54,8 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
         writeln!(out, "建议: {}", info.suggestion)?;
         return Ok(0);
     }
-    let Some(rule) = rules.get(&args.id) else {
-        bail!("no rule with id `{}` (see `hegui rules`)", args.id);
+    let Some(rule) = rules.get(id) else {
+        bail!("no rule with id `{id}` (see `hegui rules`)");
     };
     let info = &rule.info;
     let mut out = std::io::stdout().lock();
@@ -97,6 +102,65 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
     writeln!(out, "合规示例:")?;
     for text in &rule.no_match {
         writeln!(out, "  ✓ {}", text.replace('\n', " ⏎ "))?;
+    }
+    Ok(0)
+}
+
+/// Shows how the file of `target` (`FILE` or `FILE:LINE`) is read and
+/// judged, unit by unit.
+fn trace(checker: Checker, target: &str) -> anyhow::Result<u8> {
+    let (path, line) = match target.rsplit_once(':') {
+        Some((path, line)) if line.parse::<usize>().is_ok() && !path.is_empty() => {
+            (path, line.parse::<usize>().ok())
+        }
+        _ => (target, None),
+    };
+    let source = match load(&Input::File(path.into()), None) {
+        Loaded::Text(source) => source,
+        Loaded::Binary(path) => bail!("{path}: a binary file, not text"),
+        Loaded::Failed(error) => bail!("{}: {}", error.path, error.message),
+    };
+    let trace = checker.trace(&source, None);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}: 体裁 {} ({})",
+        source.path,
+        trace.genre.label_zh(),
+        trace.genre.as_str()
+    )?;
+    for unit in trace
+        .units
+        .iter()
+        .filter(|u| line.is_none_or(|l| (u.start.line..=u.end.line).contains(&l)))
+    {
+        let place = if unit.end.line > unit.start.line {
+            format!(
+                "{}:{}-{}:{}",
+                unit.start.line, unit.start.column, unit.end.line, unit.end.column
+            )
+        } else {
+            format!("{}:{}", unit.start.line, unit.start.column)
+        };
+        writeln!(out, "\n{place} {}", unit.text)?;
+        let reading = &unit.reading;
+        writeln!(
+            out,
+            "  说话人: {} ({:?})  受话人: {:?}  性质: {:?}  段落: {:?}{}",
+            unit.speaker.as_deref().unwrap_or("-"),
+            reading.role,
+            reading.addressee,
+            reading.frame,
+            reading.section,
+            if unit.heading { "  [标题]" } else { "" }
+        )?;
+        if !unit.cues.is_empty() {
+            let cues: Vec<&str> = unit.cues.iter().map(|c| c.key()).collect();
+            writeln!(out, "  线索: {}", cues.join(", "))?;
+        }
+        for (id, decision) in &unit.rules {
+            writeln!(out, "  {id}: {}", decision.label_zh())?;
+        }
     }
     Ok(0)
 }

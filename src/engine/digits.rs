@@ -144,14 +144,7 @@ impl DigitGuard {
                 collect_regexes(exception, &mut regexes);
             }
         }
-        let cues = &rules.context;
-        let cues = [
-            &cues.callee_is_third_party,
-            &cues.callee_is_debtor,
-            &cues.agent_addresses_third_party,
-            &cues.third_party_section,
-        ];
-        for cue in cues.into_iter().flatten() {
+        for (_, cue) in rules.context.iter() {
             collect_regexes(cue, &mut regexes);
         }
         for regex in regexes {

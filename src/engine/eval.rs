@@ -72,6 +72,15 @@ impl<'a> Line<'a> {
         whole.into_iter().chain(pieces)
     }
 
+    /// The view of the sentence holding byte `at` (none past the end).
+    pub fn sentence_of(&self, at: usize) -> impl Iterator<Item = View<'_>> {
+        self.sentences()
+            .ranges(false)
+            .find(|r| r.start <= at && at < r.end)
+            .map(|window| View { line: self, window })
+            .into_iter()
+    }
+
     fn sentences(&self) -> &Sentences {
         self.sentences.get_or_init(|| Sentences::new(self.text))
     }

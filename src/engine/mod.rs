@@ -6,30 +6,30 @@
 //! text. For each line of a document, the remembered verdict of its text is
 //! then filtered by who speaks and who is being addressed.
 
-mod context;
 mod digits;
 mod eval;
 mod prefilter;
 mod tokens;
 mod verdict;
 
-use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use self::context::AddresseeTracker;
 use self::digits::{DigitGuard, has_digit};
 pub use self::digits::{skeleton, skeleton_into};
 pub use prefilter::Occurrence;
 
-use self::eval::{Line, Need, View, eval_into, matches};
+use self::eval::{Need, View, eval_into};
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
 use self::verdict::{Fired, LineVerdict};
-use crate::finding::Finding;
+use crate::document::{
+    Addressee, Cue, Cues, Document, Genre, Reading, Role, SpeakerLabels, Unit, UnitReading,
+    sentence_start,
+};
+use crate::finding::{Context, Finding, Position};
 use crate::memo::{HeapSize, TextMemo};
 use crate::normalize::{NormText, normalize};
-use crate::rules::{Addressee, Matcher, Node, Rule, RuleSet, SetId};
-use crate::segment::{SpeakerLabels, Utterance, segment};
+use crate::rules::{Matcher, Node, Rule, RuleSet, SetId};
 use crate::source::SourceFile;
 
 /// A rule set ready to check text; build once, share across threads.
@@ -53,6 +53,71 @@ pub struct Checker {
     /// Whether no speaker label has an ASCII digit, so that a text and its
     /// skeleton always split into the same speaker turns.
     digit_free_labels: bool,
+}
+
+/// A document read into units, each with its verdict and reading.
+struct Analysis<'s> {
+    document: Document<'s>,
+    verdicts: Vec<Arc<LineVerdict>>,
+    reading: Reading,
+}
+
+/// What became of a rule that matched a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Reported as a finding.
+    Reported,
+    /// Not judged: the document forbids, reports or quotes the unit.
+    NotJudged,
+    /// Its sentence forbids or condemns what it says.
+    Forbidden,
+    /// The rule does not judge this speaker.
+    OtherSpeaker,
+    /// The rule does not judge speech to this addressee.
+    OtherAddressee,
+}
+
+impl Decision {
+    /// What the decision means, for users.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Decision::Reported => "报告",
+            Decision::NotJudged => "不评判（文档引用、禁止或转述）",
+            Decision::Forbidden => "不报告（所在句子禁止或批评此说法）",
+            Decision::OtherSpeaker => "不报告（规则不评判此说话人）",
+            Decision::OtherAddressee => "不报告（规则不适用于此受话人）",
+        }
+    }
+}
+
+/// How a document was read and judged: what `hegui explain --trace` shows.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    /// The genre.
+    pub genre: Genre,
+    /// Each unit, in text order.
+    pub units: Vec<TracedUnit>,
+}
+
+/// One unit of a [`Trace`].
+#[derive(Clone, Debug)]
+pub struct TracedUnit {
+    /// Where the unit starts in the original text.
+    pub start: Position,
+    /// Where it ends.
+    pub end: Position,
+    /// Its text, as rules see it before normalization.
+    pub text: String,
+    /// The speaker label, if any.
+    pub speaker: Option<String>,
+    /// Whether the unit is a heading.
+    pub heading: bool,
+    /// How the unit was read.
+    pub reading: UnitReading,
+    /// The cues its text matches.
+    pub cues: Vec<Cue>,
+    /// Every rule that matched it, with what became of it.
+    pub rules: Vec<(String, Decision)>,
 }
 
 /// The verdict of a line skeleton (see [`digits`]).
@@ -214,11 +279,15 @@ impl Checker {
     }
 
     /// Every finding in `source`, in line order (document-level findings
-    /// of `missing` rules come last).
+    /// of `missing` rules come last), with the genre inferred.
     pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
-        let utterances = segment(source, &self.rules.labels);
-        let mut tracker = AddresseeTracker::new(utterances.iter().any(|u| u.label.is_some()));
-        let mut section_verdict: Option<(Range<usize>, bool)> = None;
+        self.check_as(source, None)
+    }
+
+    /// Every finding in `source`, read as a document of `genre` when
+    /// given (otherwise the genre is inferred).
+    pub fn check_as(&self, source: &SourceFile, genre: Option<Genre>) -> Vec<Finding> {
+        let analysis = self.analyse(source, genre);
         let mut satisfied = vec![false; self.rules.rules.len()];
         // A `missing` rule without a context judges every template.
         let mut relevant: Vec<bool> = self
@@ -228,44 +297,128 @@ impl Checker {
             .map(|rule| matches!(rule.matcher, Matcher::Missing { context: None, .. }))
             .collect();
         let mut findings = Vec::new();
-        for utterance in &utterances {
-            let text = &source.text[utterance.content.clone()];
-            let verdict = self.memo.get_or_make(text, || self.judge(text));
-            let in_third_party_section =
-                utterance
-                    .section
-                    .as_ref()
-                    .map(|range| match &section_verdict {
-                        Some((cached, verdict)) if cached == range => *verdict,
-                        _ => {
-                            let heading = &source.text[range.clone()];
-                            let verdict = self.is_third_party_section(heading);
-                            section_verdict = Some((range.clone(), verdict));
-                            verdict
-                        }
-                    });
-            let addressee = tracker.observe(utterance, in_third_party_section, verdict.cues);
-            let applies = |index: usize| {
-                let rule = &self.rules.rules[index];
-                rule.speaker.admits(utterance.role) && rule.addressee.admits(addressee)
+        for (index, unit) in analysis.document.units.iter().enumerate() {
+            let verdict = &analysis.verdicts[index];
+            let read = &analysis.reading.units[index];
+            let context = Context {
+                genre: analysis.reading.genre,
+                frame: read.frame,
+                section: read.section,
             };
             let mut normalized = None;
-            for fired in verdict.fired.iter().filter(|f| applies(f.rule)) {
-                let normalized = normalized.get_or_insert_with(|| normalize(text));
+            for fired in verdict
+                .fired
+                .iter()
+                .filter(|f| self.decide(f.rule, f.forbidden, read) == Decision::Reported)
+            {
+                let normalized = normalized.get_or_insert_with(|| normalize(unit.text.as_str()));
                 let matched = fired
                     .evidence
                     .iter()
                     .map(|range| normalized.as_str()[range.clone()].to_string())
                     .collect();
-                findings.push(self.finding(source, utterance, addressee, fired, matched));
+                findings.push(self.finding(source, unit, read, context, fired, matched));
             }
-            for seen in verdict.missing.iter().filter(|m| applies(m.rule)) {
+            for seen in verdict
+                .missing
+                .iter()
+                .filter(|m| self.decide(m.rule, false, read) == Decision::Reported)
+            {
                 satisfied[seen.rule] |= seen.satisfied;
                 relevant[seen.rule] |= seen.relevant;
             }
         }
-        findings.extend(self.missing_findings(source, &utterances, &satisfied, &relevant));
+        if analysis.reading.genre == Genre::Script {
+            findings.extend(self.missing_findings(
+                source,
+                &analysis.document,
+                &satisfied,
+                &relevant,
+            ));
+        }
         findings
+    }
+
+    /// How `source` is read and judged, unit by unit (`hegui explain
+    /// --trace`): the same analysis and decisions as [`check_as`]
+    /// (Self::check_as), with every rule that matched and why it was or
+    /// was not reported.
+    pub fn trace(&self, source: &SourceFile, genre: Option<Genre>) -> Trace {
+        let analysis = self.analyse(source, genre);
+        let units = analysis
+            .document
+            .units
+            .iter()
+            .enumerate()
+            .map(|(index, unit)| {
+                let verdict = &analysis.verdicts[index];
+                let read = analysis.reading.units[index];
+                let span = unit.text.original_range(0..unit.text.as_str().len());
+                TracedUnit {
+                    start: source.position(span.start),
+                    end: source.position(span.end),
+                    text: unit.text.as_str().to_string(),
+                    speaker: unit
+                        .speaker
+                        .map(|s| analysis.document.speakers[s].name.clone()),
+                    heading: unit.heading,
+                    reading: read,
+                    cues: Cue::ALL
+                        .into_iter()
+                        .filter(|&c| verdict.cues.has(c))
+                        .collect(),
+                    rules: verdict
+                        .fired
+                        .iter()
+                        .map(|f| {
+                            let id = self.rules.rules[f.rule].info.id.clone();
+                            (id, self.decide(f.rule, f.forbidden, &read))
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Trace {
+            genre: analysis.reading.genre,
+            units,
+        }
+    }
+
+    /// Reads `source` as a document and judges each of its units.
+    fn analyse<'s>(&self, source: &'s SourceFile, genre: Option<Genre>) -> Analysis<'s> {
+        let document = Document::new(source, &self.rules.labels);
+        let verdicts: Vec<Arc<LineVerdict>> = document
+            .units
+            .iter()
+            .map(|unit| {
+                let text = unit.text.as_str();
+                self.memo.get_or_make(text, || self.judge(text))
+            })
+            .collect();
+        let cues: Vec<Cues> = verdicts.iter().map(|v| v.cues).collect();
+        let reading = document.read(&cues, genre);
+        Analysis {
+            document,
+            verdicts,
+            reading,
+        }
+    }
+
+    /// Whether a rule that matched a unit read as `read` is reported;
+    /// `forbidden` is whether its sentence forbids what it says.
+    fn decide(&self, rule: usize, forbidden: bool, read: &UnitReading) -> Decision {
+        let rule = &self.rules.rules[rule];
+        if !read.frame.is_judged() {
+            Decision::NotJudged
+        } else if forbidden {
+            Decision::Forbidden
+        } else if !rule.speaker.admits(read.role) {
+            Decision::OtherSpeaker
+        } else if !rule.addressee.admits(read.addressee) {
+            Decision::OtherAddressee
+        } else {
+            Decision::Reported
+        }
     }
 
     /// Whether no rule can tell the digits of `source` from others: it
@@ -300,10 +453,13 @@ impl Checker {
         // Speaker labels and headings are found by digit-blind patterns, so
         // a text and its skeleton split into the same turns unless a label
         // itself has a digit.
-        self.digit_free_labels
-            && has_digit(&source.text)
-            && segment(source, &self.rules.labels).iter().all(|utterance| {
-                let text = &source.text[utterance.content.clone()];
+        if !self.digit_free_labels || !has_digit(&source.text) {
+            return false;
+        }
+        let document = Document::new(source, &self.rules.labels);
+        document.speakers.iter().all(|s| !has_digit(&s.name))
+            && document.units.iter().all(|unit| {
+                let text = unit.text.as_str();
                 !has_digit(text) || inert(guard, normalize(text).as_str())
             })
     }
@@ -346,15 +502,15 @@ impl Checker {
     fn missing_findings(
         &self,
         source: &SourceFile,
-        utterances: &[Utterance],
+        document: &Document<'_>,
         satisfied: &[bool],
         relevant: &[bool],
     ) -> Vec<Finding> {
-        let is_transcript = utterances.iter().any(|u| u.label.is_some());
-        let mut spoken = utterances
+        let mut spoken = document
+            .units
             .iter()
-            .filter(|u| !u.is_heading && !source.text[u.content.clone()].trim().is_empty());
-        let (Some(first), false) = (spoken.next(), is_transcript) else {
+            .filter(|u| !u.heading && !u.text.as_str().trim().is_empty());
+        let Some(first) = spoken.next() else {
             return Vec::new();
         };
         let spoken_lines = 1 + spoken.count();
@@ -369,15 +525,16 @@ impl Checker {
                 Matcher::Line(_) => false,
             })
             .map(|(rule, _)| {
-                let span = first.content.clone();
+                let span = first.text.original_range(0..first.text.as_str().len());
                 Finding {
                     rule: rule.info.clone(),
                     start: source.position(span.start),
                     end: source.position(span.end),
                     span,
-                    speaker: first.role,
+                    speaker: Role::Agent,
                     addressee: Addressee::Unknown,
                     matched: Vec::new(),
+                    context: None,
                 }
             })
             .collect()
@@ -395,39 +552,42 @@ impl Checker {
         Some(words)
     }
 
-    /// Whether a script section heading is meant for calls to third parties.
-    fn is_third_party_section(&self, heading: &str) -> bool {
-        let Some(cue) = &self.rules.context.third_party_section else {
-            return false;
-        };
-        let tokenizer = tokenizer();
-        let heading = normalize(heading);
-        let mut hits = SetHits::new(self.rules.terms.set_count());
-        let words = self.prepare(heading.as_str(), &mut hits, tokenizer);
-        let line = Line::new(heading.as_str(), &hits, &self.rules.terms, tokenizer, words);
-        matches(cue, &line.whole())
-    }
-
-    /// The finding of a rule that fired on `utterance`, mapped back to the
-    /// original text.
+    /// The finding of a rule that fired on `unit`, mapped back to the
+    /// original text. A finding in a sentence that started on an earlier
+    /// line (a hard-wrapped sentence) starts where the sentence starts.
     fn finding(
         &self,
         source: &SourceFile,
-        utterance: &Utterance,
-        addressee: Addressee,
+        unit: &Unit<'_>,
+        read: &UnitReading,
+        context: Context,
         fired: &Fired,
         matched: Vec<String>,
     ) -> Finding {
-        let base = utterance.content.start;
-        let span = base + fired.span.start..base + fired.span.end;
+        // The finding belongs to the sentence of its last piece of
+        // evidence; when that sentence began on an earlier line, it is
+        // reported from there.
+        let text = unit.text.as_str();
+        let last = text[..fired.span.end]
+            .char_indices()
+            .next_back()
+            .map_or(0, |(i, _)| i);
+        let sentence = sentence_start(text, last);
+        let start = fired.span.start.max(sentence);
+        let mut span = unit.text.original_range(start..fired.span.end);
+        let sentence = unit.text.original_offset(sentence);
+        if source.position(sentence).line < source.position(span.start).line {
+            span.start = sentence;
+        }
         Finding {
             rule: self.rules.rules[fired.rule].info.clone(),
             start: source.position(span.start),
             end: source.position(span.end),
             span,
-            speaker: utterance.role,
-            addressee,
+            speaker: read.role,
+            addressee: read.addressee,
             matched,
+            context: Some(context),
         }
     }
 }
@@ -451,6 +611,8 @@ fn fires(rule: &Rule, when: &Node, view: &View<'_>, evidence: &mut Vec<Occurrenc
 
 #[cfg(test)]
 mod tests {
+    use std::ops::Range;
+
     use super::*;
     use crate::rules::RuleSetBuilder;
 
@@ -660,7 +822,7 @@ examples.no_match = ["y"]
     fn a_digit_in_a_speaker_label_or_a_rule_keeps_a_text_to_itself() {
         let text = source;
         let checker = Checker::new(RuleSet::builtin());
-        assert!(checker.digits_are_inert(&text("坐席9号：还款100元")));
+        assert!(checker.digits_are_inert(&text("坐席：还款100元")));
         assert!(!checker.digits_are_inert(&text("没有数字")));
         let mut rules = RuleSet::builtin();
         rules.labels.agent.push("坐席9号".to_string());

@@ -12,15 +12,16 @@ use std::ops::Range;
 use super::eval::{Line, View, matches};
 use super::prefilter::{Occurrence, SetHits};
 use super::{Checker, fires, marked, tokenizer};
+use crate::document::{Cue, Cues};
 use crate::memo::HeapSize;
 use crate::normalize::NormText;
-use crate::rules::{ContextCues, Matcher, Node};
+use crate::rules::{ContextCues, Matcher};
 
 /// What one line's text yields.
 #[derive(Clone, Debug, Default)]
 pub struct LineVerdict {
-    /// Which context cues the line matches.
-    pub cues: CueMatches,
+    /// Which cues the line matches (see [`Cue`]).
+    pub cues: Cues,
     /// The line rules that fire, in rule order.
     pub fired: Box<[Fired]>,
     /// What the line means to the `missing` rules it concerns (those it
@@ -39,17 +40,6 @@ impl HeapSize for LineVerdict {
     }
 }
 
-/// Which context cues (see [`ContextCues`]) a line matches.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CueMatches {
-    /// The callee's words show they are not the debtor.
-    pub callee_is_third_party: bool,
-    /// The callee's words show they are the debtor.
-    pub callee_is_debtor: bool,
-    /// The agent's words address a third party.
-    pub agent_addresses_third_party: bool,
-}
-
 /// A line rule that fires on a line.
 #[derive(Clone, Debug)]
 pub struct Fired {
@@ -59,6 +49,9 @@ pub struct Fired {
     pub span: Range<usize>,
     /// Each piece of evidence, in bytes of the line's normalized text.
     pub evidence: Box<[Range<usize>]>,
+    /// Whether the sentence of the evidence forbids or condemns what it
+    /// says ([`Cue::Forbids`]): "不得说“我们是法院的”".
+    pub forbidden: bool,
 }
 
 /// What a line means to a `missing` rule.
@@ -81,6 +74,7 @@ impl Checker {
         let line = Line::new(norm.as_str(), &hits, &self.rules.terms, tokenizer, words);
         let whole = line.whole();
         let cues = cue_matches(&self.rules.context, &whole);
+        let forbidding = self.rules.context.get(Cue::Forbids);
         if hits.is_empty() && !self.some_rule_needs_nothing {
             // The common case: no term, nothing to evaluate.
             return LineVerdict {
@@ -115,6 +109,9 @@ impl Checker {
                             rule: index,
                             span: norm.original_range(start..end),
                             evidence: evidence.iter().map(|o| o.start..o.end).collect(),
+                            forbidden: forbidding.is_some_and(|cue| {
+                                line.sentence_of(start).any(|v| matches(cue, &v))
+                            }),
                         });
                     }
                 }
@@ -140,12 +137,14 @@ impl Checker {
     }
 }
 
-/// The context cues `line` matches.
-fn cue_matches(cues: &ContextCues, line: &View<'_>) -> CueMatches {
-    let hit = |cue: &Option<Node>| cue.as_ref().is_some_and(|node| matches(node, line));
-    CueMatches {
-        callee_is_third_party: hit(&cues.callee_is_third_party),
-        callee_is_debtor: hit(&cues.callee_is_debtor),
-        agent_addresses_third_party: hit(&cues.agent_addresses_third_party),
+/// The unit-level cues `line` matches (per-sentence cues are judged with
+/// each finding).
+fn cue_matches(cues: &ContextCues, line: &View<'_>) -> Cues {
+    let mut matched = Cues::default();
+    for (cue, node) in cues.iter() {
+        if !cue.per_sentence() && matches(node, line) {
+            matched.insert(cue);
+        }
     }
+    matched
 }

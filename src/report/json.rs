@@ -72,8 +72,8 @@ use std::io::{self, Write};
 use serde::{Serialize, Serializer};
 
 use super::{ELLIPSIS, EXCERPT_MAX_CHARS, FileReport, InputError, ReportOptions, Summary};
+use crate::document::{Addressee, Role};
 use crate::finding::{Category, Finding, Severity};
-use crate::segment::{Addressee, Role};
 use crate::source::SourceFile;
 
 /// The version of the JSON contract written by this module.

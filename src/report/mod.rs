@@ -293,8 +293,8 @@ pub(crate) mod test_support {
     use std::sync::Arc;
 
     use super::{FileReport, Format, InputError, ReportOptions, write_report};
+    use crate::document::{Addressee, Role};
     use crate::finding::{Category, Finding, RuleInfo, Severity};
-    use crate::segment::{Addressee, Role};
     use crate::source::SourceFile;
 
     /// A rule of `category` with recognisable texts.
@@ -322,6 +322,7 @@ pub(crate) mod test_support {
             speaker: Role::Agent,
             addressee: Addressee::Unknown,
             matched: vec![needle.to_string()],
+            context: None,
         }
     }
 

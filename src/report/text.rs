@@ -27,8 +27,8 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 use super::{ELLIPSIS, EXCERPT_MAX_CHARS, FileReport, InputError, ReportOptions, Summary};
+use crate::document::{Addressee, Role};
 use crate::finding::{Finding, Severity};
-use crate::segment::{Addressee, Role};
 use crate::source::SourceFile;
 
 /// How a tab in a source line is shown.

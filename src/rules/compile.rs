@@ -20,9 +20,9 @@ use super::{
     AddresseeFilter, ContextCues, Matcher, Negation, Node, Rule, RuleError, RuleErrors, RuleSet,
     Scope, SetId, SpeakerFilter, TermId, TermTable,
 };
+use crate::document::{Cue, SpeakerLabels};
 use crate::finding::{Category, RuleInfo, Severity};
 use crate::normalize::normalize;
-use crate::segment::SpeakerLabels;
 
 /// Default most tokens between consecutive `near` terms.
 const DEFAULT_WITHIN: usize = 6;
@@ -130,7 +130,7 @@ struct Compiler<'a> {
     variants: BTreeMap<&'a str, Located<'a, Spanned<Vec<Spanned<String>>>>>,
     rules: Vec<Located<'a, Spanned<RuleSpec>>>,
     speakers: Option<&'a Parsed>,
-    context: Option<&'a Parsed>,
+    cues: BTreeMap<&'a str, Located<'a, Spanned<NodeSpec>>>,
     expanded: HashMap<String, Option<Vec<Term>>>,
     table: TermTableBuilder,
 }
@@ -169,8 +169,15 @@ impl<'a> Compiler<'a> {
                 if file.spec.speakers.is_some() {
                     self.speakers = Some(file);
                 }
-                if file.spec.context.is_some() {
-                    self.context = Some(file);
+                for (key, node) in &file.spec.context {
+                    if Cue::from_key(key).is_none() {
+                        let known: Vec<&str> = Cue::ALL.iter().map(|c| c.key()).collect();
+                        errors.push(file.error(
+                            node.span(),
+                            format!("unknown cue `{key}`, expected one of {}", known.join(", ")),
+                        ));
+                    }
+                    self.cues.insert(key, Located { file, value: node });
                 }
             }
         }
@@ -190,22 +197,15 @@ impl<'a> Compiler<'a> {
                 debtor: s.debtor.clone(),
                 third_party: s.third_party.clone(),
             });
-        let context = match self.context {
-            Some(file) => {
-                let spec = file.spec.context.as_ref().expect("set only when present");
-                ContextCues {
-                    callee_is_third_party: self.node(file, &spec.callee_is_third_party, errors),
-                    callee_is_debtor: self.node(file, &spec.callee_is_debtor, errors),
-                    agent_addresses_third_party: self.node(
-                        file,
-                        &spec.agent_addresses_third_party,
-                        errors,
-                    ),
-                    third_party_section: self.node(file, &spec.third_party_section, errors),
-                }
+        let mut context = ContextCues::default();
+        let cues: Vec<_> = std::mem::take(&mut self.cues).into_iter().collect();
+        for (key, cue) in cues {
+            if let (Some(cue_kind), Some(node)) =
+                (Cue::from_key(key), self.node(cue.file, cue.value, errors))
+            {
+                context.set(cue_kind, node);
             }
-            None => ContextCues::default(),
-        };
+        }
 
         let mut variants = Vec::new();
         let variant_lists: Vec<_> = std::mem::take(&mut self.variants).into_iter().collect();

@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 use regex::Regex;
 
+pub use crate::document::Addressee;
+use crate::document::{Cue, Role, SpeakerLabels};
 use crate::finding::RuleInfo;
-pub use crate::segment::Addressee;
-use crate::segment::{Role, SpeakerLabels};
 
 /// Index of a term in [`TermTable`].
 pub type TermId = usize;
@@ -37,7 +37,11 @@ macro_rules! embed {
 
 /// Speaker labels, context cues and shared lexicons: loaded even without the
 /// built-in rules, since every rule pack relies on them.
-const BASE: &[(&str, &str)] = &[embed!("context.toml"), embed!("lexicon.toml")];
+const BASE: &[(&str, &str)] = &[
+    embed!("context.toml"),
+    embed!("document.toml"),
+    embed!("lexicon.toml"),
+];
 
 /// The built-in rule files, embedded so the binary works with no files around.
 const BUILTIN: &[(&str, &str)] = &[
@@ -265,17 +269,29 @@ pub struct Negation {
     pub window: usize,
 }
 
-/// Matchers that move the inferred addressee; see `rules/context.toml`.
+/// The match expressions of the cues the document model reads (see
+/// [`Cue`] and `rules/context.toml`, `rules/document.toml`).
 #[derive(Debug, Default)]
 pub struct ContextCues {
-    /// Callee words showing they are not the debtor.
-    pub callee_is_third_party: Option<Node>,
-    /// Callee words showing they are the debtor.
-    pub callee_is_debtor: Option<Node>,
-    /// Agent words addressing a third party.
-    pub agent_addresses_third_party: Option<Node>,
-    /// Script section headings meant for third parties.
-    pub third_party_section: Option<Node>,
+    nodes: Vec<(Cue, Node)>,
+}
+
+impl ContextCues {
+    /// The expression of `cue`, if the rule files give one.
+    pub fn get(&self, cue: Cue) -> Option<&Node> {
+        self.nodes.iter().find(|(c, _)| *c == cue).map(|(_, n)| n)
+    }
+
+    /// Every cue the rule files give, with its expression.
+    pub fn iter(&self) -> impl Iterator<Item = (Cue, &Node)> {
+        self.nodes.iter().map(|(c, n)| (*c, n))
+    }
+
+    /// Sets the expression of `cue`.
+    pub(crate) fn set(&mut self, cue: Cue, node: Node) {
+        self.nodes.retain(|(c, _)| *c != cue);
+        self.nodes.push((cue, node));
+    }
 }
 
 /// Every distinct normalized term, and the sets that group them.

@@ -19,9 +19,10 @@ pub struct FileSpec {
     /// Speaker labels of each side.
     #[serde(default)]
     pub speakers: Option<SpeakersSpec>,
-    /// Cues that tell who is listening.
+    /// Cues the document model reads (who is listening, which sections
+    /// forbid, which texts report), by cue key (see `document::Cue`).
     #[serde(default)]
-    pub context: Option<ContextSpec>,
+    pub context: BTreeMap<String, Spanned<NodeSpec>>,
     /// Known spellings that evade a term (homophones, abbreviations):
     /// `"傻逼" = ["煞笔", "sb"]`. Pinyin spellings are generated, not listed.
     #[serde(default)]
@@ -41,20 +42,6 @@ pub struct SpeakersSpec {
     pub debtor: Vec<String>,
     /// Labels of callees who are not the debtor.
     pub third_party: Vec<String>,
-}
-
-/// Matchers that move the inferred addressee of a conversation.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContextSpec {
-    /// Callee words showing they are not the debtor ("我是他同事").
-    pub callee_is_third_party: Spanned<NodeSpec>,
-    /// Callee words showing they are the debtor ("是我", "我本人").
-    pub callee_is_debtor: Spanned<NodeSpec>,
-    /// Agent words addressing a third party ("您是他父亲吧", "麻烦转告您儿子").
-    pub agent_addresses_third_party: Spanned<NodeSpec>,
-    /// Section headings of scripts meant for third parties ("第三方联系话术").
-    pub third_party_section: Spanned<NodeSpec>,
 }
 
 /// One rule.

@@ -1,0 +1,543 @@
+//! Speaker labels: who says each line of a transcript, chat log or
+//! recording summary.
+//!
+//! Labels come in many styles: `坐席：`, `[00:01:23] 客户:`, `[坐席]`, ASR
+//! output with the label spaced out (`坐 席 ：`) or followed by a space
+//! instead of a colon (`催收员 呃 喂`), legends that define short labels
+//! (`A：催收员 刘振；B：借款人`, `坐席=左 客户=右`, `S1=催收 S2=第三方`),
+//! and chat exports that put a name and a time before the colon
+//! (`许大伟 11:02：`, `东哥-资产部 2024/07/03 01:05：`).
+//!
+//! This module finds the labels of a document and what side each names,
+//! where it can tell: from the built-in label lists, from a legend, or from
+//! side words inside the label itself (`催收-小马`, `说话人A（催收员）`).
+//! Labels whose side stays unknown are resolved later from what their
+//! speakers say (see `reading.rs`).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::source::SourceFile;
+
+/// The speaker labels that mark each side of a call.
+#[derive(Clone, Debug, Default)]
+pub struct SpeakerLabels {
+    /// Labels of the agent side (坐席, 催收员, …).
+    pub agent: Vec<String>,
+    /// Labels of the debtor side (客户, 借款人, …).
+    pub debtor: Vec<String>,
+    /// Labels of callees who are not the debtor (联系人, 第三方, 家属).
+    pub third_party: Vec<String>,
+}
+
+/// Which side a speaker label names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LabelKind {
+    /// The agent side.
+    Agent,
+    /// The debtor.
+    Debtor,
+    /// A callee who is not the debtor.
+    ThirdParty,
+}
+
+impl SpeakerLabels {
+    /// The side that `label` names, if it is a known label.
+    pub fn kind(&self, label: &str) -> Option<LabelKind> {
+        let has = |list: &[String]| list.iter().any(|l| l == label);
+        if has(&self.agent) {
+            Some(LabelKind::Agent)
+        } else if has(&self.third_party) {
+            Some(LabelKind::ThirdParty)
+        } else if has(&self.debtor) {
+            Some(LabelKind::Debtor)
+        } else {
+            None
+        }
+    }
+
+    /// The side named by a side word inside `text` (`借款人同事`): a
+    /// third-party word wins over a debtor word, since "借款人同事" is the
+    /// debtor's colleague.
+    fn kind_within(&self, text: &str) -> Option<LabelKind> {
+        self.kind_where(|l| text.contains(l))
+    }
+
+    /// The side a label names by a side word in it: a name tied to a side
+    /// (`催收-小马`, `说话人A（催收员）`, `催收小王`), not a phrase that
+    /// happens to start with one (`客户不配合时改称`).
+    fn kind_of_name(&self, name: &str) -> Option<LabelKind> {
+        let parts: Vec<&str> = name
+            .split(['-', '（', '(', '）', ')', '·', '_', ' '])
+            .filter(|p| !p.is_empty())
+            .collect();
+        let short = parts.iter().all(|p| p.chars().count() <= 4);
+        self.kind_where(|l| {
+            short
+                && parts
+                    .iter()
+                    .any(|p| p.contains(l) && p.chars().count() - l.chars().count() <= 2)
+        })
+    }
+
+    fn kind_where(&self, found: impl Fn(&str) -> bool) -> Option<LabelKind> {
+        let has = |list: &[String]| {
+            list.iter()
+                .any(|l| l.chars().count() >= 2 && found(l.as_str()))
+        };
+        if has(&self.agent) {
+            Some(LabelKind::Agent)
+        } else if has(&self.third_party) {
+            Some(LabelKind::ThirdParty)
+        } else if has(&self.debtor) {
+            Some(LabelKind::Debtor)
+        } else {
+            None
+        }
+    }
+}
+
+/// One speaker of a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Speaker {
+    /// The label as written, without spaces.
+    pub name: String,
+    /// The side it names, if the label, a legend or the label's own words
+    /// tell.
+    pub kind: Option<LabelKind>,
+    /// Whether its lines carry a chat time (`许大伟 11:02：`).
+    pub timed: bool,
+}
+
+/// The label opening one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineLabel {
+    /// Index of the speaker in [`Speakers::list`].
+    pub speaker: usize,
+    /// Byte offset in the line where the spoken content starts.
+    pub content_start: usize,
+}
+
+/// The speakers of a document and the label of each line.
+#[derive(Clone, Debug, Default)]
+pub struct Speakers {
+    /// Every speaker, in order of first appearance.
+    pub list: Vec<Speaker>,
+    /// For each line (0-based), its label if it opens with one.
+    pub of_line: Vec<Option<LineLabel>>,
+}
+
+impl Speakers {
+    /// The speaker named `name`, if the document has it.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.list.iter().position(|s| s.name == name)
+    }
+}
+
+/// An optional clock time or date-time before a label (`[00:01:23]`,
+/// `00:00:05`, `2024-03-12 23:41:05`).
+const LEADING_TIME: &str =
+    r"(?:\[?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?\s*)?";
+
+/// A label before a colon, with an optional chat time between them
+/// (`许大伟 11:02：`, `东哥-资产部 2024/07/03 01:05：`).
+static COLON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*{LEADING_TIME}([\p{{Han}}A-Za-z0-9_*·\-（）()“”]{{1,12}})\s*((?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}\s+)?\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*[:：]\s*"
+    ))
+    .expect("label pattern is valid")
+});
+
+/// A label in brackets (`[坐席]`, `[L]`, `【坐席】`).
+static BRACKET_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*{LEADING_TIME}[\[【]([\p{{Han}}A-Za-z0-9]{{1,6}})[\]】]\s*"
+    ))
+    .expect("label pattern is valid")
+});
+
+/// An ASR label spelled out with spaces (`坐 席 ：`).
+static SPACED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*{LEADING_TIME}(\p{{Han}}(?:[ \u{{3000}}]\p{{Han}}){{1,4}})\s*[:：]\s*"
+    ))
+    .expect("label pattern is valid")
+});
+
+/// A label followed by a space instead of a colon (`催收员 呃 喂`, `S1 喂`);
+/// only taken for labels known from the lists or a legend.
+static SPACE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*{LEADING_TIME}([\p{{Han}}A-Za-z0-9]{{1,6}})[ \t\u{{3000}}]+"
+    ))
+    .expect("label pattern is valid")
+});
+
+/// Words before a colon that open a line without naming a speaker: list
+/// labels of scripts and training material, FAQ markers.
+const NOT_SPEAKERS: &[&str] = &[
+    "要",
+    "不要",
+    "应",
+    "不应",
+    "可以",
+    "不可以",
+    "禁止",
+    "严禁",
+    "注意",
+    "提示",
+    "说明",
+    "告知",
+    "施压",
+    "回应",
+    "回复",
+    "示例",
+    "例",
+    "例如",
+    "比如",
+    "错误",
+    "正确",
+    "错误示例",
+    "正确示例",
+    "问",
+    "答",
+    "q",
+    "a",
+    "Q",
+    "A",
+    "备注",
+    "结论",
+    "要求",
+    "原因",
+    "目的",
+    "场景",
+    "情景",
+    "话术",
+    "技巧",
+    "方法",
+    "步骤",
+    "标题",
+    "主题",
+    "时间",
+    "地点",
+    "日期",
+    "来源",
+    "任务",
+    "结果",
+    "意见",
+    "内容",
+    "类型",
+    "案件号",
+    "借口",
+    "客户说",
+    "如客户说",
+    "模板",
+    "渠道",
+    "签名",
+    "附件",
+    "电话",
+    "地址",
+    "金额",
+];
+
+/// A line's label candidate before the document decides which candidates
+/// are speakers.
+struct Candidate {
+    name: String,
+    content_start: usize,
+    /// A chat time stood between label and colon.
+    timed: bool,
+    /// Found by the pattern for labels followed by a space.
+    spaced_only: bool,
+}
+
+/// Finds the speakers of `source` and the label of each line.
+pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
+    let lines: Vec<Range<usize>> = source.lines().map(|(_, range)| range).collect();
+    let candidates: Vec<Option<Candidate>> = lines
+        .iter()
+        .map(|range| candidate(&source.text[range.clone()]))
+        .collect();
+
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for c in candidates.iter().flatten().filter(|c| !c.spaced_only) {
+        *counts.entry(c.name.as_str()).or_default() += 1;
+    }
+    // Legends sit near the top; a line that is itself a labelled turn is
+    // not one.
+    let legend: Vec<&str> = lines
+        .iter()
+        .zip(&candidates)
+        .filter(|(range, _)| !source.text[(*range).clone()].trim().is_empty())
+        .take(3)
+        .filter(|(_, c)| c.as_ref().is_none_or(|c| labels.kind(&c.name).is_none()))
+        .map(|(range, _)| &source.text[range.clone()])
+        .filter(|line| is_legend(line, labels))
+        .collect();
+    let kind_of = |name: &str| -> Option<LabelKind> {
+        labels
+            .kind(name)
+            .or_else(|| legend.iter().find_map(|l| kind_in_legend(l, name, labels)))
+            .or_else(|| labels.kind_of_name(name))
+    };
+    let generic: Vec<&str> = counts
+        .iter()
+        .filter(|(name, count)| {
+            **count >= 2 && !NOT_SPEAKERS.contains(name) && name.chars().count() <= 6
+        })
+        .map(|(name, _)| *name)
+        .collect();
+    let dialogue = generic.len() >= 2;
+
+    let mut speakers = Speakers::default();
+    for candidate in &candidates {
+        let label = candidate.as_ref().and_then(|c| {
+            let kind = kind_of(&c.name);
+            let accepted = if c.spaced_only {
+                labels.kind(&c.name).is_some()
+                    || legend
+                        .iter()
+                        .any(|l| kind_in_legend(l, &c.name, labels).is_some())
+            } else {
+                kind.is_some() || c.timed || (dialogue && generic.contains(&c.name.as_str()))
+            };
+            accepted.then(|| {
+                let speaker = speakers.find(&c.name).unwrap_or_else(|| {
+                    speakers.list.push(Speaker {
+                        name: c.name.clone(),
+                        kind,
+                        timed: c.timed,
+                    });
+                    speakers.list.len() - 1
+                });
+                LineLabel {
+                    speaker,
+                    content_start: c.content_start,
+                }
+            })
+        });
+        speakers.of_line.push(label);
+    }
+    speakers
+}
+
+/// The label candidate opening `line`, if any.
+fn candidate(line: &str) -> Option<Candidate> {
+    let start = line.trim_start();
+    if start.is_empty() {
+        return None;
+    }
+    let has_colon = line.contains(':') || line.contains('：');
+    if has_colon {
+        if let Some(caps) = COLON_LABEL.captures(line) {
+            let name = caps.get(1)?.as_str();
+            // A label never ends in an opening bracket or starts a quote.
+            if !name.ends_with(['（', '(', '“']) {
+                return Some(Candidate {
+                    name: name.to_string(),
+                    content_start: caps.get(0)?.end(),
+                    timed: caps.get(2).is_some(),
+                    spaced_only: false,
+                });
+            }
+        }
+        if let Some(caps) = SPACED_LABEL.captures(line) {
+            let name: String = caps
+                .get(1)?
+                .as_str()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            return Some(Candidate {
+                name,
+                content_start: caps.get(0)?.end(),
+                timed: false,
+                spaced_only: false,
+            });
+        }
+    }
+    if start.starts_with(['[', '【']) || start.starts_with(|c: char| c.is_ascii_digit()) {
+        if let Some(caps) = BRACKET_LABEL.captures(line) {
+            return Some(Candidate {
+                name: caps.get(1)?.as_str().to_string(),
+                content_start: caps.get(0)?.end(),
+                timed: false,
+                spaced_only: false,
+            });
+        }
+    }
+    let caps = SPACE_LABEL.captures(line)?;
+    Some(Candidate {
+        name: caps.get(1)?.as_str().to_string(),
+        content_start: caps.get(0)?.end(),
+        timed: false,
+        spaced_only: true,
+    })
+}
+
+/// Whether `line` defines labels: it names a side and binds names with
+/// `=`, colons or list separators at least twice (`A：催收员；B：借款人`,
+/// `坐席=左 客户=右`), or pairs two parties with `↔`.
+fn is_legend(line: &str, labels: &SpeakerLabels) -> bool {
+    let bindings = line
+        .matches(['=', '＝', '：', ':', '；', ';', '｜', '|'])
+        .count();
+    // A legend is a short note, not a line of dialogue.
+    let note = !line.contains(['。', '？', '?', '！', '!']) && line.chars().count() <= 60;
+    note && labels.kind_within(line).is_some() && (bindings >= 2 || line.contains('↔'))
+}
+
+/// The side a legend line binds `name` to: the side word in the same part
+/// of the legend, preferring one bound to the name by `=` or a colon.
+fn kind_in_legend(legend: &str, name: &str, labels: &SpeakerLabels) -> Option<LabelKind> {
+    for part in legend.split(['↔', '；', ';', '｜', '|', '，', ',', '、']) {
+        let Some(at) = find_name(part, name) else {
+            continue;
+        };
+        let before = &part[..at];
+        let after = &part[at + name.len()..];
+        let binds = |s: &str| s.starts_with(['=', '＝', '：', ':', '（', '(', '-']);
+        // "A：催收员", "S1=催收", "张楠（坐席…）": the side follows the name.
+        if binds(after) {
+            let word: String = after
+                .chars()
+                .skip(1)
+                .take_while(|c| !matches!(c, ' ' | '）' | ')' | '='))
+                .collect();
+            if let Some(kind) = labels.kind_within(&word) {
+                return Some(kind);
+            }
+        }
+        // "坐席=左", "外呼坐席：马超", "催收-阿强": the side precedes it.
+        if before.ends_with(['=', '＝', '：', ':', '-', '“', ' ']) {
+            let word: String = before
+                .chars()
+                .rev()
+                .skip(1)
+                .take_while(|c| !matches!(c, ' ' | '（' | '(' | '“' | '”'))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if let Some(kind) = labels.kind_within(&word) {
+                return Some(kind);
+            }
+        }
+        if let Some(kind) = labels.kind_within(part) {
+            return Some(kind);
+        }
+    }
+    None
+}
+
+/// Where `name` stands in `text` as a whole label: not inside a longer
+/// run of letters or digits (`S1` in `S12` is not `S1`).
+fn find_name(text: &str, name: &str) -> Option<usize> {
+    let ascii = name.chars().all(|c| c.is_ascii_alphanumeric());
+    text.match_indices(name).map(|(at, _)| at).find(|&at| {
+        if !ascii {
+            return true;
+        }
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels() -> SpeakerLabels {
+        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        SpeakerLabels {
+            agent: list(&["坐席", "催收员", "催收", "专员", "资产部", "外呼坐席"]),
+            debtor: list(&["客户", "借款人", "被叫"]),
+            third_party: list(&["联系人", "家属", "第三方", "同事"]),
+        }
+    }
+
+    fn read(text: &str) -> (Speakers, Vec<Option<(String, Option<LabelKind>)>>) {
+        let source = SourceFile::new("t", text.to_string(), "UTF-8");
+        let speakers = find_speakers(&source, &labels());
+        let per_line = speakers
+            .of_line
+            .iter()
+            .map(|l| {
+                l.as_ref().map(|l| {
+                    let s = &speakers.list[l.speaker];
+                    (s.name.clone(), s.kind)
+                })
+            })
+            .collect();
+        (speakers, per_line)
+    }
+
+    #[test]
+    fn known_labels_with_timestamps_and_either_colon() {
+        let (_, lines) = read("[00:01:23] 坐席：你好\n00:01:30 客户: 喂\n家属：他不在\n");
+        assert_eq!(lines[0], Some(("坐席".into(), Some(LabelKind::Agent))));
+        assert_eq!(lines[1], Some(("客户".into(), Some(LabelKind::Debtor))));
+        assert_eq!(lines[2], Some(("家属".into(), Some(LabelKind::ThirdParty))));
+    }
+
+    #[test]
+    fn legends_define_short_labels() {
+        let text = "（录音整理，A：催收员 刘振；B：借款人 冯晓敏）\nA：冯女士，逾期了。\nB：我知道。\nA：还钱。\n";
+        let (_, lines) = read(text);
+        assert_eq!(lines[1], Some(("A".into(), Some(LabelKind::Agent))));
+        assert_eq!(lines[2], Some(("B".into(), Some(LabelKind::Debtor))));
+        let text = "【ASR·双声道】坐席=左 客户=右\n左：喂 是 我\n右：嗯\n";
+        let (_, lines) = read(text);
+        assert_eq!(lines[1], Some(("左".into(), Some(LabelKind::Agent))));
+        assert_eq!(lines[2], Some(("右".into(), Some(LabelKind::Debtor))));
+        let text = "S1=催收 S2=第三方（借款人同事）\nS1 喂 你好\nS2 他 不在\n";
+        let (_, lines) = read(text);
+        assert_eq!(lines[1], Some(("S1".into(), Some(LabelKind::Agent))));
+        assert_eq!(lines[2], Some(("S2".into(), Some(LabelKind::ThirdParty))));
+    }
+
+    #[test]
+    fn chat_names_with_times_are_speakers() {
+        let text = "微信聊天导出｜“东哥-资产部” ↔ “向小军”\n东哥-资产部 2024/07/02 15:10：钱呢\n向小军 2024/07/02 15:40：再给我一个月\n";
+        let (_, lines) = read(text);
+        assert_eq!(
+            lines[1],
+            Some(("东哥-资产部".into(), Some(LabelKind::Agent)))
+        );
+        assert_eq!(lines[2], Some(("向小军".into(), None)));
+    }
+
+    #[test]
+    fn spaced_asr_labels_are_read_whole() {
+        let (_, lines) = read("坐 席 ： 您 好\n客 户 ： 嗯\n");
+        assert_eq!(lines[0], Some(("坐席".into(), Some(LabelKind::Agent))));
+        let (_, lines) = read("催收员 呃 喂 是 戴 伟 吗\n借款人 发院 哪个\n");
+        assert_eq!(lines[0], Some(("催收员".into(), Some(LabelKind::Agent))));
+        assert_eq!(lines[1], Some(("借款人".into(), Some(LabelKind::Debtor))));
+    }
+
+    #[test]
+    fn list_labels_are_not_speakers() {
+        let (speakers, _) = read("要：表明身份。\n不要：骂人。\n要：核实身份。\n不要：夜里打。\n");
+        assert!(speakers.list.is_empty());
+        let (speakers, _) = read("回应：理解您的顾虑\n");
+        assert!(speakers.list.is_empty());
+    }
+
+    #[test]
+    fn unknown_names_in_a_dialogue_are_speakers_of_unknown_side() {
+        let text = "马超：你好\n徐丽娟：嗯\n马超：还钱\n徐丽娟：没有\n";
+        let (speakers, _) = read(text);
+        let names: Vec<_> = speakers
+            .list
+            .iter()
+            .map(|s| (s.name.as_str(), s.kind))
+            .collect();
+        assert_eq!(names, [("马超", None), ("徐丽娟", None)]);
+    }
+}

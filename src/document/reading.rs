@@ -1,0 +1,601 @@
+//! Reading a document: its genre, its sections' roles, and for each unit
+//! who speaks, to whom, and whether the text prescribes, performs, forbids
+//! or reports what it says.
+//!
+//! The facts come from [`Cues`]: what rule data (`rules/context.toml`,
+//! `rules/document.toml`) finds in each unit's text. This module only
+//! combines them, following GUIDELINES.md ("Documents"):
+//!
+//! - lines an agent will say or said, and actions an agent took or is told
+//!   to take, are judged;
+//! - examples under a 禁用语 / 错误示例 heading, lines marked (×), and
+//!   documents that report or criticise (complaints, news, QA reports,
+//!   advice to debtors) are not;
+//! - in a transcript only the agent side is judged; a speaker whose side
+//!   no label tells is recognised by what they say;
+//! - the addressee is the debtor unless a label, the callee's words, the
+//!   agent's words, a heading or a narrative line ("亲属接通后") says a
+//!   third party is listening.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use super::{Addressee, Document, LabelKind, Role};
+
+/// A fact about a unit's text that rule data can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cue {
+    /// The callee's words show they are not the debtor ("我是他妈").
+    CalleeIsThirdParty,
+    /// The callee's words show they are the debtor ("是我").
+    CalleeIsDebtor,
+    /// The agent's words address a third party ("您是他同事吧").
+    AgentAddressesThirdParty,
+    /// A heading of a section meant for third parties ("第三方联系话术").
+    ThirdPartySection,
+    /// A heading of a section of examples not to follow ("禁用语").
+    ForbiddenSection,
+    /// The unit is itself an example not to follow ("错误示例：", "（×）").
+    ForbiddenExample,
+    /// A sentence forbids or condemns what it quotes or names
+    /// ("不得说", "属于违规"); judged per sentence.
+    Forbids,
+    /// The text reports or criticises collection conduct (a complaint,
+    /// news, a QA report, advice to debtors).
+    Reports,
+    /// A debtor tells what was done to them ("催收说我", "骂我").
+    DebtorVoice,
+    /// Words typical of the collector in a dialogue ("您的欠款", "我司").
+    AgentVoice,
+    /// Words typical of the callee ("我没钱", "别打了").
+    CalleeVoice,
+    /// A narrative line that puts a third party on the line ("亲属接通后").
+    ThirdPartyNarrative,
+    /// A narrative line that puts the debtor on the line ("本人接听").
+    DebtorNarrative,
+}
+
+impl Cue {
+    /// Every cue.
+    pub const ALL: [Cue; 13] = [
+        Cue::CalleeIsThirdParty,
+        Cue::CalleeIsDebtor,
+        Cue::AgentAddressesThirdParty,
+        Cue::ThirdPartySection,
+        Cue::ForbiddenSection,
+        Cue::ForbiddenExample,
+        Cue::Forbids,
+        Cue::Reports,
+        Cue::DebtorVoice,
+        Cue::AgentVoice,
+        Cue::CalleeVoice,
+        Cue::ThirdPartyNarrative,
+        Cue::DebtorNarrative,
+    ];
+
+    /// The cue's key in rule files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Cue::CalleeIsThirdParty => "callee_is_third_party",
+            Cue::CalleeIsDebtor => "callee_is_debtor",
+            Cue::AgentAddressesThirdParty => "agent_addresses_third_party",
+            Cue::ThirdPartySection => "third_party_section",
+            Cue::ForbiddenSection => "forbidden_section",
+            Cue::ForbiddenExample => "forbidden_example",
+            Cue::Forbids => "forbids",
+            Cue::Reports => "reports",
+            Cue::DebtorVoice => "debtor_voice",
+            Cue::AgentVoice => "agent_voice",
+            Cue::CalleeVoice => "callee_voice",
+            Cue::ThirdPartyNarrative => "third_party_narrative",
+            Cue::DebtorNarrative => "debtor_narrative",
+        }
+    }
+
+    /// The cue whose key is `key`.
+    pub fn from_key(key: &str) -> Option<Cue> {
+        Cue::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// Whether the cue is judged per sentence (it then marks the findings
+    /// of its sentence) rather than for the whole unit.
+    pub fn per_sentence(self) -> bool {
+        self == Cue::Forbids
+    }
+}
+
+/// The cues a unit's text matches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cues(u32);
+
+impl Cues {
+    /// Whether the text matches `cue`.
+    pub fn has(self, cue: Cue) -> bool {
+        self.0 & (1 << cue as u32) != 0
+    }
+
+    /// Records that the text matches `cue`.
+    pub fn insert(&mut self, cue: Cue) {
+        self.0 |= 1 << cue as u32;
+    }
+}
+
+/// What kind of document a text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Genre {
+    /// A call transcript with speaker labels.
+    Transcript,
+    /// Speech-recognition output: labels, words spaced out, no punctuation.
+    AsrTranscript,
+    /// SMS, chat or messaging export.
+    ChatLog,
+    /// Call notes, visit logs, call logs: the agent side narrating.
+    CallLog,
+    /// A script template: every line is the agent's.
+    Script,
+    /// Training or policy material in prose.
+    Training,
+    /// A complaint, article, advice, QA report or notice that reports or
+    /// criticises collection conduct.
+    Report,
+}
+
+impl Genre {
+    /// The genre's name in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Genre::Transcript => "transcript",
+            Genre::AsrTranscript => "asr_transcript",
+            Genre::ChatLog => "chat_log",
+            Genre::CallLog => "call_log",
+            Genre::Script => "script",
+            Genre::Training => "training",
+            Genre::Report => "report",
+        }
+    }
+
+    /// The genre's name for users.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Genre::Transcript => "通话转写",
+            Genre::AsrTranscript => "语音识别转写",
+            Genre::ChatLog => "短信/聊天记录",
+            Genre::CallLog => "催记/外访/外呼日志",
+            Genre::Script => "话术模板",
+            Genre::Training => "培训材料",
+            Genre::Report => "投诉/文章/质检报告",
+        }
+    }
+
+    /// The genre named `name` (as in [`as_str`](Self::as_str)).
+    pub fn from_name(name: &str) -> Option<Genre> {
+        [
+            Genre::Transcript,
+            Genre::AsrTranscript,
+            Genre::ChatLog,
+            Genre::CallLog,
+            Genre::Script,
+            Genre::Training,
+            Genre::Report,
+        ]
+        .into_iter()
+        .find(|g| g.as_str() == name)
+    }
+
+    /// Whether the document's speakers are named by labels.
+    fn is_dialogue(self) -> bool {
+        matches!(
+            self,
+            Genre::Transcript | Genre::AsrTranscript | Genre::ChatLog
+        )
+    }
+}
+
+/// What the document does with a unit's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frame {
+    /// Words an agent will say, or conduct an agent is told to adopt.
+    Prescribed,
+    /// Words an agent said or conduct an agent performed.
+    Performed,
+    /// Words of the callee (debtor or third party).
+    Callee,
+    /// Shown as an example not to follow.
+    Forbidden,
+    /// Reported or criticised by someone who is not the collector.
+    Reported,
+}
+
+impl Frame {
+    /// Whether rules judge units of this frame (those of the agent side).
+    pub fn is_judged(self) -> bool {
+        matches!(self, Frame::Prescribed | Frame::Performed | Frame::Callee)
+    }
+}
+
+/// The role of the section a unit is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionRole {
+    /// Ordinary text: what the document prescribes or records.
+    Prescribed,
+    /// Examples not to follow (禁用语, 错误示例).
+    ForbiddenExamples,
+    /// Text for calls to third parties (第三方联系话术).
+    ThirdParty,
+}
+
+/// How one unit is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitReading {
+    /// Who says it.
+    pub role: Role,
+    /// To whom.
+    pub addressee: Addressee,
+    /// What the document does with it.
+    pub frame: Frame,
+    /// The role of its section.
+    pub section: SectionRole,
+}
+
+/// How a document is read.
+#[derive(Clone, Debug)]
+pub struct Reading {
+    /// The genre.
+    pub genre: Genre,
+    /// How each unit is read, in unit order.
+    pub units: Vec<UnitReading>,
+}
+
+impl Document<'_> {
+    /// Reads the document from its units' cues (`cues[i]` for unit `i`);
+    /// `genre`, when given, overrides the inferred genre.
+    pub fn read(&self, cues: &[Cues], genre: Option<Genre>) -> Reading {
+        let sides = self.speaker_sides(cues);
+        let genre = genre.unwrap_or_else(|| self.genre(cues, &sides));
+        let mut units = Vec::with_capacity(self.units.len());
+        let mut current_role = if genre.is_dialogue() {
+            Role::Unknown
+        } else {
+            Role::Agent
+        };
+        let mut tracker = AddresseeTracker::new(genre.is_dialogue());
+        let mut narrative: Option<(Option<usize>, Addressee)> = None;
+        for (index, (unit, &cue)) in self.units.iter().zip(cues).enumerate() {
+            let section = unit
+                .section
+                .map_or(SectionRole::Prescribed, |h| section_role(cues[h]));
+            let label = unit.speaker.and_then(|s| sides[s]);
+            if let Some(side) = label {
+                current_role = match side {
+                    LabelKind::Agent => Role::Agent,
+                    LabelKind::Debtor | LabelKind::ThirdParty => Role::Customer,
+                };
+            }
+            let role = if unit.heading {
+                Role::Unknown
+            } else {
+                current_role
+            };
+            // A heading or a short lead-in ("亲属接通后：") sets the listener
+            // for the rest of its section; inside a longer line the
+            // condition only concerns that line.
+            let lead_in = unit.heading || unit.text.as_str().width() <= 40;
+            let own_section = if unit.heading {
+                Some(index)
+            } else {
+                unit.section
+            };
+            let mut narrated = None;
+            if cue.has(Cue::ThirdPartyNarrative) {
+                narrated = Some(Addressee::ThirdParty);
+                if lead_in {
+                    narrative = Some((own_section, Addressee::ThirdParty));
+                }
+            } else if cue.has(Cue::DebtorNarrative) && lead_in {
+                narrative = Some((own_section, Addressee::Debtor));
+            }
+            let narrated = narrated.or_else(|| {
+                narrative
+                    .filter(|(section, _)| *section == unit.section)
+                    .map(|(_, addressee)| addressee)
+            });
+            let in_third_party_section = unit.section.map(|h| cues[h].has(Cue::ThirdPartySection));
+            let addressee = match narrated {
+                Some(Addressee::ThirdParty) => Addressee::ThirdParty,
+                _ => tracker.observe(role, label, in_third_party_section, cue),
+            };
+            let frame = if genre == Genre::Report {
+                Frame::Reported
+            } else if section == SectionRole::ForbiddenExamples || cue.has(Cue::ForbiddenExample) {
+                Frame::Forbidden
+            } else if role == Role::Customer {
+                Frame::Callee
+            } else if matches!(genre, Genre::Script | Genre::Training) {
+                Frame::Prescribed
+            } else {
+                Frame::Performed
+            };
+            units.push(UnitReading {
+                role,
+                addressee,
+                frame,
+                section,
+            });
+        }
+        Reading { genre, units }
+    }
+
+    /// The side of each speaker: its label's, or for speakers no label or
+    /// legend places, by what they say. Where the agent side has no known
+    /// label, the unknown speaker who talks most like a collector is the
+    /// agent and the others are callees.
+    fn speaker_sides(&self, cues: &[Cues]) -> Vec<Option<LabelKind>> {
+        let mut sides: Vec<Option<LabelKind>> = self.speakers.iter().map(|s| s.kind).collect();
+        let speaking: Vec<usize> = {
+            let mut seen = Vec::new();
+            for unit in &self.units {
+                if let Some(s) = unit.speaker {
+                    if !seen.contains(&s) {
+                        seen.push(s);
+                    }
+                }
+            }
+            seen
+        };
+        let unknown: Vec<usize> = speaking
+            .iter()
+            .copied()
+            .filter(|&s| sides[s].is_none())
+            .collect();
+        if unknown.is_empty() {
+            return sides;
+        }
+        let has_agent = speaking.iter().any(|&s| sides[s] == Some(LabelKind::Agent));
+        let score = |speaker: usize| -> i64 {
+            self.units
+                .iter()
+                .zip(cues)
+                .filter(|(u, _)| u.speaker == Some(speaker))
+                .map(|(_, c)| {
+                    i64::from(c.has(Cue::AgentVoice)) - i64::from(c.has(Cue::CalleeVoice))
+                })
+                .sum()
+        };
+        let agent = (!has_agent)
+            .then(|| {
+                // Ties go to the first speaker.
+                unknown.iter().copied().rev().max_by_key(|&s| score(s))
+            })
+            .flatten();
+        for s in unknown {
+            sides[s] = Some(if Some(s) == agent {
+                LabelKind::Agent
+            } else {
+                LabelKind::Debtor
+            });
+        }
+        sides
+    }
+
+    /// The genre, inferred from speakers, layout and cues.
+    fn genre(&self, cues: &[Cues], sides: &[Option<LabelKind>]) -> Genre {
+        let body: Vec<(usize, &super::Unit<'_>)> = self
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| !u.text.as_str().trim().is_empty())
+            .collect();
+        let Some(&(title, _)) = body.first() else {
+            return Genre::Script;
+        };
+        let labelled = body.iter().filter(|(_, u)| u.speaker.is_some()).count();
+        let agent_speaks = body.iter().any(|(_, u)| {
+            u.speaker
+                .is_some_and(|s| sides[s] == Some(LabelKind::Agent))
+        });
+        let dialogue = labelled >= 2 && agent_speaks;
+        // A title is a short unlabelled first line over a body of text.
+        let title_unit = &self.units[title];
+        let title_reports = body.len() >= 3
+            && title_unit.speaker.is_none()
+            && title_unit.text.as_str().width() <= 90
+            && cues[title].has(Cue::Reports)
+            && !cues[title].has(Cue::ForbiddenSection);
+        let debtor_voices = body
+            .iter()
+            .filter(|(i, u)| {
+                cues[*i].has(Cue::DebtorVoice)
+                    && u.speaker.is_none_or(|s| sides[s] != Some(LabelKind::Agent))
+            })
+            .count();
+        if title_reports || (debtor_voices >= 1 && !dialogue) {
+            return Genre::Report;
+        }
+        if dialogue {
+            let timed = self.speakers.iter().any(|s| s.timed);
+            let spaced = body
+                .iter()
+                .filter(|(_, u)| is_spaced_out(u.text.as_str()))
+                .count();
+            return if timed {
+                Genre::ChatLog
+            } else if spaced * 3 >= labelled {
+                Genre::AsrTranscript
+            } else {
+                Genre::Transcript
+            };
+        }
+        let stamped = body
+            .iter()
+            .filter(|(_, u)| starts_with_time(u.text.as_str()))
+            .count();
+        if stamped * 3 >= body.len() && stamped >= 2 {
+            return Genre::CallLog;
+        }
+        let sms = body
+            .iter()
+            .filter(|(_, u)| u.text.as_str().trim_start().starts_with('【'))
+            .count();
+        if sms * 2 >= body.len() && sms >= 1 {
+            return Genre::ChatLog;
+        }
+        let prose = body
+            .iter()
+            .filter(|(_, u)| !u.heading && u.text.as_str().width() >= 60)
+            .count();
+        if prose * 5 >= body.len() * 2 {
+            Genre::Training
+        } else {
+            Genre::Script
+        }
+    }
+}
+
+/// The role a heading gives its section.
+fn section_role(heading: Cues) -> SectionRole {
+    if heading.has(Cue::ForbiddenSection) {
+        SectionRole::ForbiddenExamples
+    } else if heading.has(Cue::ThirdPartySection) {
+        SectionRole::ThirdParty
+    } else {
+        SectionRole::Prescribed
+    }
+}
+
+/// Whether `text` looks like ASR output: most CJK characters stand
+/// between spaces.
+fn is_spaced_out(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let cjk = chars.iter().filter(|c| is_cjk(**c)).count();
+    let spaced = chars
+        .windows(3)
+        .filter(|w| is_cjk(w[0]) && w[1] == ' ' && is_cjk(w[2]))
+        .count();
+    cjk >= 6 && spaced * 4 >= cjk
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// A clock time or a date opening a log line (`22:47`, `2024-03-11`,
+/// `03/09`, `7/5`, `11-02 23:40`, `次日 01:30`, `D4 11:06`).
+static LOG_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[^\d\s]{1,3}\d?\s*)?(?:\d{4}[-/.年])?\d{1,2}[-/.:：月]\d{1,2}")
+        .expect("log time pattern is valid")
+});
+
+/// Whether `text` opens with a clock time or a date.
+fn starts_with_time(text: &str) -> bool {
+    LOG_TIME.is_match(text)
+}
+
+/// Follows the addressee through a document.
+///
+/// - In a **dialogue** the listener is one person for a stretch of the
+///   call: a callee's label (联系人, 家属) or own words ("我是他同事"), or
+///   the agent's words ("您是他父亲吧"), mark a third party until the
+///   debtor is on the line (a debtor label after a third-party one, "是我").
+/// - Elsewhere every line stands alone: the agent's words mark only their
+///   own line, and a section headed for third parties covers the lines
+///   under it.
+#[derive(Debug)]
+struct AddresseeTracker {
+    dialogue: bool,
+    conversation: Option<Addressee>,
+    /// The label of the last callee line, to notice a change of callee.
+    last_callee_label: Option<LabelKind>,
+}
+
+impl AddresseeTracker {
+    fn new(dialogue: bool) -> AddresseeTracker {
+        AddresseeTracker {
+            dialogue,
+            conversation: None,
+            last_callee_label: None,
+        }
+    }
+
+    /// Updates the state with one unit and returns its addressee.
+    fn observe(
+        &mut self,
+        role: Role,
+        label: Option<LabelKind>,
+        in_third_party_section: Option<bool>,
+        cues: Cues,
+    ) -> Addressee {
+        if !self.dialogue {
+            return if in_third_party_section == Some(true)
+                || cues.has(Cue::AgentAddressesThirdParty)
+            {
+                Addressee::ThirdParty
+            } else {
+                Addressee::Unknown
+            };
+        }
+        match role {
+            Role::Customer => {
+                // A debtor label after a third-party one means the debtor
+                // came to the phone; otherwise a debtor label is weaker than
+                // the callee's own words ("客户：我是他妈妈").
+                let new_callee = label.is_some() && label != self.last_callee_label;
+                if label.is_some() {
+                    self.last_callee_label = label;
+                }
+                if label == Some(LabelKind::ThirdParty) || cues.has(Cue::CalleeIsThirdParty) {
+                    self.conversation = Some(Addressee::ThirdParty);
+                } else if cues.has(Cue::CalleeIsDebtor)
+                    || (label == Some(LabelKind::Debtor)
+                        && (new_callee || self.conversation != Some(Addressee::ThirdParty)))
+                {
+                    self.conversation = Some(Addressee::Debtor);
+                }
+            }
+            Role::Agent | Role::Unknown => {
+                if cues.has(Cue::AgentAddressesThirdParty) {
+                    self.conversation = Some(Addressee::ThirdParty);
+                }
+            }
+        }
+        self.conversation.unwrap_or(Addressee::Unknown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cue_keys_round_trip() {
+        for cue in Cue::ALL {
+            assert_eq!(Cue::from_key(cue.key()), Some(cue));
+        }
+    }
+
+    #[test]
+    fn log_lines_open_with_times() {
+        for text in [
+            "22:47 致电本人",
+            "2024-03-11 | 22:47",
+            "11-02 23:40 拨打本人",
+            "D4 11:06–11:40 连拨",
+        ] {
+            assert!(starts_with_time(text), "{text}");
+        }
+        for text in ["坐席：你好", "第三章 总则", "请于3日内还款"] {
+            assert!(!starts_with_time(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn asr_spacing_is_recognised() {
+        assert!(is_spaced_out("我 这边 是 那个 区 发院 执行 局 的"));
+        assert!(!is_spaced_out("我这边是区法院执行局的，工号 123"));
+    }
+}
