@@ -56,11 +56,14 @@ pub enum Cue {
     ThirdPartyNarrative,
     /// A narrative line that puts the debtor on the line ("本人接听").
     DebtorNarrative,
+    /// Talk of a debt or its collection: a document with such a unit is a
+    /// collection document.
+    Collection,
 }
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 13] = [
+    pub const ALL: [Cue; 14] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -74,6 +77,7 @@ impl Cue {
         Cue::CalleeVoice,
         Cue::ThirdPartyNarrative,
         Cue::DebtorNarrative,
+        Cue::Collection,
     ];
 
     /// The cue's key in rule files.
@@ -92,6 +96,7 @@ impl Cue {
             Cue::CalleeVoice => "callee_voice",
             Cue::ThirdPartyNarrative => "third_party_narrative",
             Cue::DebtorNarrative => "debtor_narrative",
+            Cue::Collection => "collection",
         }
     }
 
@@ -248,6 +253,9 @@ pub struct UnitReading {
 pub struct Reading {
     /// The genre.
     pub genre: Genre,
+    /// Whether the document is about collecting a debt (some unit talks
+    /// about it), so that collection context is presumed in every line.
+    pub collection: bool,
     /// How each unit is read, in unit order.
     pub units: Vec<UnitReading>,
 }
@@ -328,7 +336,11 @@ impl Document<'_> {
                 section,
             });
         }
-        Reading { genre, units }
+        Reading {
+            genre,
+            collection: cues.iter().any(|c| c.has(Cue::Collection)),
+            units,
+        }
     }
 
     /// The side of each speaker: its label's, or for speakers no label or

@@ -254,6 +254,7 @@ fn collect_regexes<'a>(node: &'a Node, out: &mut Vec<&'a Regex>) {
             }
         }
         Node::Not(child) => collect_regexes(child, out),
+        Node::Document(_) => {}
         Node::Terms { .. } | Node::Near { .. } => {}
     }
 }

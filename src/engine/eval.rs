@@ -55,6 +55,7 @@ impl<'a> Line<'a> {
         View {
             line: self,
             window: 0..self.text.len(),
+            presumed: false,
         }
     }
 
@@ -65,10 +66,11 @@ impl<'a> Line<'a> {
             Scope::Sentence => (None, Some(self.sentences().ranges(false))),
             Scope::Clause => (None, Some(self.sentences().ranges(true))),
         };
-        let pieces = pieces
-            .into_iter()
-            .flatten()
-            .map(|window| View { line: self, window });
+        let pieces = pieces.into_iter().flatten().map(|window| View {
+            line: self,
+            window,
+            presumed: false,
+        });
         whole.into_iter().chain(pieces)
     }
 
@@ -77,7 +79,11 @@ impl<'a> Line<'a> {
         self.sentences()
             .ranges(false)
             .find(|r| r.start <= at && at < r.end)
-            .map(|window| View { line: self, window })
+            .map(|window| View {
+                line: self,
+                window,
+                presumed: false,
+            })
             .into_iter()
     }
 
@@ -97,9 +103,21 @@ impl<'a> Line<'a> {
 pub struct View<'a> {
     line: &'a Line<'a>,
     window: Range<usize>,
+    /// Whether document facts ([`Node::Document`]) are presumed to hold.
+    presumed: bool,
 }
 
 impl View<'_> {
+    /// The same stretch with document facts presumed to hold: a line is
+    /// judged twice by rules that require one, and the document reading
+    /// settles whether the second judgement counts.
+    pub fn presuming(&self) -> View<'_> {
+        View {
+            presumed: true,
+            ..self.clone()
+        }
+    }
+
     /// Occurrences of `set` inside the view, in order.
     fn occurrences(&self, set: SetId) -> impl Iterator<Item = &Occurrence> {
         let window = self.window.clone();
@@ -190,6 +208,7 @@ pub fn eval_into(node: &Node, view: &View<'_>, evidence: &mut Vec<Occurrence>) -
             evidence.truncate(mark);
             !matched
         }
+        Node::Document(_) => view.presumed,
     }
 }
 
@@ -216,7 +235,7 @@ impl Need {
             Node::Regex {
                 factors: Some(set), ..
             } => Need::Set(*set),
-            Node::Regex { factors: None, .. } | Node::Not(_) => Need::Nothing,
+            Node::Regex { factors: None, .. } | Node::Not(_) | Node::Document(_) => Need::Nothing,
             Node::All(children) => {
                 let needs: Vec<Need> = children
                     .iter()

@@ -71,6 +71,8 @@ pub enum Decision {
     NotJudged,
     /// Its sentence forbids or condemns what it says.
     Forbidden,
+    /// The rule needs a collection context the document does not have.
+    NoCollectionContext,
     /// The rule does not judge this speaker.
     OtherSpeaker,
     /// The rule does not judge speech to this addressee.
@@ -84,6 +86,7 @@ impl Decision {
             Decision::Reported => "报告",
             Decision::NotJudged => "不评判（文档引用、禁止或转述）",
             Decision::Forbidden => "不报告（所在句子禁止或批评此说法）",
+            Decision::NoCollectionContext => "不报告（文档不涉及催收）",
             Decision::OtherSpeaker => "不报告（规则不评判此说话人）",
             Decision::OtherAddressee => "不报告（规则不适用于此受话人）",
         }
@@ -309,7 +312,7 @@ impl Checker {
             for fired in verdict
                 .fired
                 .iter()
-                .filter(|f| self.decide(f.rule, f.forbidden, read) == Decision::Reported)
+                .filter(|f| self.decide(f, read, &analysis.reading) == Decision::Reported)
             {
                 let normalized = normalized.get_or_insert_with(|| normalize(unit.text.as_str()));
                 let matched = fired
@@ -322,7 +325,7 @@ impl Checker {
             for seen in verdict
                 .missing
                 .iter()
-                .filter(|m| self.decide(m.rule, false, read) == Decision::Reported)
+                .filter(|m| self.admits(m.rule, read) == Decision::Reported)
             {
                 satisfied[seen.rule] |= seen.satisfied;
                 relevant[seen.rule] |= seen.relevant;
@@ -372,7 +375,7 @@ impl Checker {
                         .iter()
                         .map(|f| {
                             let id = self.rules.rules[f.rule].info.id.clone();
-                            (id, self.decide(f.rule, f.forbidden, &read))
+                            (id, self.decide(f, &read, &analysis.reading))
                         })
                         .collect(),
                 }
@@ -404,14 +407,26 @@ impl Checker {
         }
     }
 
-    /// Whether a rule that matched a unit read as `read` is reported;
-    /// `forbidden` is whether its sentence forbids what it says.
-    fn decide(&self, rule: usize, forbidden: bool, read: &UnitReading) -> Decision {
+    /// Whether a rule that fired on a unit read as `read`, in a document
+    /// read as `reading`, is reported.
+    fn decide(&self, fired: &Fired, read: &UnitReading, reading: &Reading) -> Decision {
+        if !read.frame.is_judged() {
+            Decision::NotJudged
+        } else if fired.forbidden {
+            Decision::Forbidden
+        } else if fired.presumed && !reading.collection {
+            Decision::NoCollectionContext
+        } else {
+            self.admits(fired.rule, read)
+        }
+    }
+
+    /// Whether rule `rule` judges a unit read as `read`: its frame, speaker
+    /// and addressee.
+    fn admits(&self, rule: usize, read: &UnitReading) -> Decision {
         let rule = &self.rules.rules[rule];
         if !read.frame.is_judged() {
             Decision::NotJudged
-        } else if forbidden {
-            Decision::Forbidden
         } else if !rule.speaker.admits(read.role) {
             Decision::OtherSpeaker
         } else if !rule.addressee.admits(read.addressee) {

@@ -52,6 +52,9 @@ pub struct Fired {
     /// Whether the sentence of the evidence forbids or condemns what it
     /// says ([`Cue::Forbids`]): "不得说“我们是法院的”".
     pub forbidden: bool,
+    /// Whether the rule fires only if the document facts it requires
+    /// hold ([`Node::Document`](crate::rules::Node::Document)).
+    pub presumed: bool,
 }
 
 /// What a line means to a `missing` rule.
@@ -95,9 +98,16 @@ impl Checker {
             let rule = &self.rules.rules[index];
             match &rule.matcher {
                 Matcher::Line(when) => {
-                    let fires_here = line
+                    let mut presumed = false;
+                    let mut fires_here = line
                         .views(rule.scope)
                         .any(|view| fires(rule, when, &view, &mut evidence));
+                    if !fires_here && rule.presumes {
+                        fires_here = line
+                            .views(rule.scope)
+                            .any(|view| fires(rule, when, &view.presuming(), &mut evidence));
+                        presumed = fires_here;
+                    }
                     if fires_here {
                         let start = evidence.iter().map(|o| o.start).min().unwrap_or(0);
                         let end = evidence
@@ -112,6 +122,7 @@ impl Checker {
                             forbidden: forbidding.is_some_and(|cue| {
                                 line.sentence_of(start).any(|v| matches(cue, &v))
                             }),
+                            presumed,
                         });
                     }
                 }

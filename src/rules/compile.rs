@@ -17,8 +17,8 @@ use toml::Spanned;
 use super::factors::factors;
 use super::spec::{FileSpec, NodeSpec, RuleSpec};
 use super::{
-    AddresseeFilter, ContextCues, Matcher, Negation, Node, Rule, RuleError, RuleErrors, RuleSet,
-    Scope, SetId, SpeakerFilter, TermId, TermTable,
+    AddresseeFilter, ContextCues, DocumentFact, Matcher, Negation, Node, Rule, RuleError,
+    RuleErrors, RuleSet, Scope, SetId, SpeakerFilter, TermId, TermTable,
 };
 use crate::document::{Cue, SpeakerLabels};
 use crate::finding::{Category, RuleInfo, Severity};
@@ -336,7 +336,9 @@ impl<'a> Compiler<'a> {
         if errors.len() > before {
             return None;
         }
+        let matcher = matcher?;
         Some(Rule {
+            presumes: matches!(&matcher, Matcher::Line(node) if node.requires_document()),
             info: Arc::new(RuleInfo {
                 id: spec.id.get_ref().clone(),
                 category: category.ok()?,
@@ -349,7 +351,7 @@ impl<'a> Compiler<'a> {
             speaker,
             scope,
             addressee,
-            matcher: matcher?,
+            matcher,
             unless: unless.into_iter().collect::<Option<_>>()?,
             must_match: spec.examples.must_match.get_ref().clone(),
             no_match: spec.examples.no_match.get_ref().clone(),
@@ -371,11 +373,13 @@ impl<'a> Compiler<'a> {
             spec.all.is_some(),
             spec.any.is_some(),
             spec.not.is_some(),
+            spec.document.is_some(),
         ];
         if kinds.iter().filter(|&&k| k).count() != 1 {
             errors.push(file.error(
                 spanned.span(),
-                "a match needs exactly one of `terms`, `near`, `regex`, `all`, `any`, `not`".into(),
+                "a match needs exactly one of `terms`, `near`, `regex`, `all`, `any`, `not`, `document`"
+                    .into(),
             ));
             return None;
         }
@@ -453,6 +457,21 @@ impl<'a> Compiler<'a> {
             } else {
                 Node::Any(nodes)
             });
+        }
+        if let Some(fact) = &spec.document {
+            return match DocumentFact::from_name(fact.get_ref()) {
+                Some(fact) => Some(Node::Document(fact)),
+                None => {
+                    errors.push(file.error(
+                        fact.span(),
+                        format!(
+                            "unknown document fact `{}`, expected `collection`",
+                            fact.get_ref()
+                        ),
+                    ));
+                    None
+                }
+            };
         }
         let child = spec.not.as_ref().expect("exactly one kind is set");
         Some(Node::Not(Box::new(self.node(file, child, errors)?)))

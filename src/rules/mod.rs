@@ -84,6 +84,8 @@ pub struct Rule {
     pub matcher: Matcher,
     /// Exceptions that clear a line.
     pub unless: Vec<Node>,
+    /// Whether `when` requires a document fact ([`Node::Document`]).
+    pub presumes: bool,
     /// Texts that must fire this rule.
     pub must_match: Vec<String>,
     /// Texts that must not fire this rule.
@@ -203,9 +205,38 @@ pub enum Node {
     Any(Vec<Node>),
     /// Not this.
     Not(Box<Node>),
+    /// A fact about the whole document. A line is judged as if it held;
+    /// the document reading then decides (see [`DocumentFact`]).
+    Document(DocumentFact),
+}
+
+/// A fact about a whole document that a rule may require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentFact {
+    /// The document is about collecting a debt: some part of it talks
+    /// about the debt or repayment (GUIDELINES.md: collection context is
+    /// presumed).
+    Collection,
+}
+
+impl DocumentFact {
+    /// The fact named `name` in rule files.
+    pub fn from_name(name: &str) -> Option<DocumentFact> {
+        (name == "collection").then_some(DocumentFact::Collection)
+    }
 }
 
 impl Node {
+    /// Whether the expression requires a fact about the document.
+    pub fn requires_document(&self) -> bool {
+        match self {
+            Node::Document(_) => true,
+            Node::All(nodes) | Node::Any(nodes) => nodes.iter().any(Node::requires_document),
+            Node::Not(node) => node.requires_document(),
+            Node::Terms { .. } | Node::Near { .. } | Node::Regex { .. } => false,
+        }
+    }
+
     /// A compact, readable form of the expression for `hegui explain`: term
     /// sets show their first few terms, `{…+N}` says how many more there are.
     pub fn describe(&self, terms: &TermTable) -> String {
@@ -256,6 +287,7 @@ impl Node {
             Node::All(nodes) => list(nodes, " 且 "),
             Node::Any(nodes) => list(nodes, " 或 "),
             Node::Not(node) => format!("非{}", node.describe(terms)),
+            Node::Document(DocumentFact::Collection) => "[文档为催收语境]".to_string(),
         }
     }
 }

@@ -102,7 +102,7 @@ pub struct ExamplesSpec {
 }
 
 /// One match expression. Exactly one of `terms`, `near`, `regex`, `all`,
-/// `any`, `not` is given; the other fields modify `terms` and `near`.
+/// `any`, `not`, `document` is given; the other fields modify `terms` and `near`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
@@ -123,6 +123,9 @@ pub struct NodeSpec {
     pub any: Option<Vec<Spanned<NodeSpec>>>,
     /// Not this.
     pub not: Option<Box<Spanned<NodeSpec>>>,
+    /// A fact about the whole document rather than the line: `"collection"`
+    /// holds in a document about collecting a debt.
+    pub document: Option<Spanned<String>>,
     /// Terms that cancel a `terms`/`near` match when they come just before it.
     pub negated_by: Option<Vec<Spanned<String>>>,
     /// Most tokens between a negator and what it negates (default 3).
