@@ -46,6 +46,10 @@ static PAGE_MARK: LazyLock<Regex> = LazyLock::new(|| {
     .expect("page mark pattern is valid")
 });
 
+/// A clock time ending a line (`2024-10-08 07:12`).
+static ENDS_WITH_TIME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{1,2}:\d{2}(?::\d{2})?$").expect("time pattern is valid"));
+
 /// What opens an item of a list or a numbered section: `一、`, `（三）`,
 /// `3.2 `, `2. `, `第三章`, `- `, `【话术一】`.
 static ITEM_START: LazyLock<Regex> = LazyLock::new(|| {
@@ -90,9 +94,14 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
             .filter(|&i| !blank(i) && !labelled(i))
             .map(width),
     );
+    // Metadata lines (`来电 0755-…｜2024-10-08 07:12`) and table rows are
+    // never prose wrapped mid-sentence.
     let ends_unfinished = |i: usize| {
         let text = source.text[content[i].clone()].trim_end();
-        !text.ends_with(TERMINAL) && !text.ends_with(['”', '」', '』']) || text.ends_with("：“")
+        let prose = !text.contains(['｜', '|']) && !ENDS_WITH_TIME.is_match(text);
+        prose
+            && (!text.ends_with(TERMINAL) && !text.ends_with(['”', '」', '』'])
+                || text.ends_with("：“"))
     };
     let is_full = |i: usize| wrap_width.is_some_and(|w| width(i) * 5 >= w * 4);
     // A document wrapped by an exporter has several full lines that stop

@@ -52,6 +52,7 @@ const BUILTIN: &[(&str, &str)] = &[
     embed!("false_claim.toml"),
     embed!("harassment.toml"),
     embed!("conduct.toml"),
+    embed!("instruction.toml"),
 ];
 
 /// A compiled, immutable set of rules with everything the engine needs.
