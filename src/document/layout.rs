@@ -59,6 +59,15 @@ static ITEM_START: LazyLock<Regex> = LazyLock::new(|| {
     .expect("item pattern is valid")
 });
 
+/// What numbers a chapter or section rather than a list item: `一、`,
+/// `（三）`, `第三章`, `3.2 `.
+static SECTION_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:[（(]?[一二三四五六七八九十]+[)）、.．]|第[一二三四五六七八九十百\d]+[章节条部分讲课篇板]|\d+(?:\.\d+)+\s)",
+    )
+    .expect("section pattern is valid")
+});
+
 /// Marks that end a sentence at the end of a line.
 const TERMINAL: &[char] = &['。', '！', '？', '!', '?', '；', ';', '…'];
 
@@ -229,7 +238,7 @@ fn is_heading(text: &str, wrap_width: Option<usize>, first: bool) -> bool {
     let short = text.width() <= wrap_width.map_or(40, |w| (w / 2).max(24)).min(48);
     if !short
         || text.is_empty()
-        || text.contains(['。', '？', '?', '！', '!', '；'])
+        || text.contains(['。', '？', '?', '！', '!', '；', '“', '"', '|', '｜'])
         || text.ends_with(CONTINUING)
     {
         return false;
@@ -237,7 +246,7 @@ fn is_heading(text: &str, wrap_width: Option<usize>, first: bool) -> bool {
     first
         || text.ends_with(['：', ':'])
         || (text.starts_with('【') && text.ends_with('】'))
-        || (ITEM_START.is_match(text) && !text.starts_with(['-', '*', '•', '·', '|', '｜', '>']))
+        || SECTION_START.is_match(text)
 }
 
 /// The title of a Markdown ATX heading (`## 第三方联系话术`).

@@ -69,6 +69,9 @@ pub struct Unit<'a> {
     pub heading: bool,
     /// The heading unit opening this unit's section, if any.
     pub section: Option<usize>,
+    /// For a cell of a table's body, the header cell of its column (a
+    /// unit index): a column headed "错误说法" holds examples not to follow.
+    pub column_header: Option<usize>,
 }
 
 /// A document read into units.
@@ -97,8 +100,37 @@ impl<'a> Document<'a> {
         let inline = InlineLabels::new(labels, &speakers.list);
         let mut units = Vec::with_capacity(blocks.len());
         let mut section = None;
+        // The header cells of the table being read, if any.
+        let mut table: Option<Vec<usize>> = None;
         for block in blocks {
             let text = Stitched::join(&source.text, &block.pieces);
+            if let Some(cells) = table_cells(text.as_str()) {
+                let header = table.as_ref();
+                if cells
+                    .iter()
+                    .all(|c| is_rule_cell(&text.as_str()[c.clone()]))
+                {
+                    continue;
+                }
+                let mut indices = Vec::with_capacity(cells.len());
+                for (column, cell) in cells.into_iter().enumerate() {
+                    indices.push(units.len());
+                    let piece = text.slice(cell);
+                    units.push(Unit {
+                        line: block.line,
+                        text: piece,
+                        speaker: None,
+                        heading: false,
+                        section,
+                        column_header: header.and_then(|h| h.get(column).copied()),
+                    });
+                }
+                if table.is_none() {
+                    table = Some(indices);
+                }
+                continue;
+            }
+            table = None;
             if block.heading {
                 section = Some(units.len());
                 units.push(Unit {
@@ -107,6 +139,7 @@ impl<'a> Document<'a> {
                     speaker: None,
                     heading: true,
                     section: None,
+                    column_header: None,
                 });
                 continue;
             }
@@ -118,6 +151,7 @@ impl<'a> Document<'a> {
                     speaker: block.speaker,
                     heading: false,
                     section,
+                    column_header: None,
                 });
                 continue;
             }
@@ -131,6 +165,7 @@ impl<'a> Document<'a> {
                     speaker: block.speaker,
                     heading: false,
                     section,
+                    column_header: None,
                 });
             }
             for (k, turn) in turns.iter().enumerate() {
@@ -145,6 +180,7 @@ impl<'a> Document<'a> {
                     speaker: Some(turn.speaker),
                     heading: false,
                     section,
+                    column_header: None,
                 });
             }
         }
@@ -161,6 +197,39 @@ impl<'a> Document<'a> {
     pub fn has_speakers(&self) -> bool {
         self.units.iter().any(|u| u.speaker.is_some())
     }
+}
+
+/// The byte ranges of the cells of a table row (`| 场景 | 错误说法 |`),
+/// trimmed; `None` if `text` is not a table row.
+fn table_cells(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with(['|', '｜']) || text.matches(['|', '｜']).count() < 3 {
+        return None;
+    }
+    let mut cells = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c == '|' || c == '｜' {
+            if let Some(s) = start {
+                let cell = &text[s..i];
+                let lead = cell.len() - cell.trim_start().len();
+                let trail = cell.len() - cell.trim_end().len();
+                if s + lead < i - trail {
+                    cells.push(s + lead..i - trail);
+                } else {
+                    cells.push(s..s);
+                }
+            }
+            start = Some(i + c.len_utf8());
+        }
+    }
+    Some(cells)
+}
+
+/// Whether a table cell is part of the rule under the header (`---`,
+/// `:--:`) or empty.
+fn is_rule_cell(cell: &str) -> bool {
+    cell.chars().all(|c| matches!(c, '-' | ':' | ' ' | '—'))
 }
 
 /// One turn found inside a line.

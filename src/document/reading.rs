@@ -320,7 +320,12 @@ impl Document<'_> {
             };
             let frame = if genre == Genre::Report {
                 Frame::Reported
-            } else if section == SectionRole::ForbiddenExamples || cue.has(Cue::ForbiddenExample) {
+            } else if section == SectionRole::ForbiddenExamples
+                || cue.has(Cue::ForbiddenExample)
+                || unit.column_header.is_some_and(|h| {
+                    cues[h].has(Cue::ForbiddenSection) || cues[h].has(Cue::ForbiddenExample)
+                })
+            {
                 Frame::Forbidden
             } else if role == Role::Customer {
                 Frame::Callee

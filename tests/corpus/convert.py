@@ -10,6 +10,9 @@ Source format (see /work/shared/corpus/GUIDELINES.md and dev.src):
   label, lowercase = also acceptable; a single ``-`` = compliant line.
 * A blank line ends a case; lines starting with ``#`` are comments.
 * Escapes such as ``\\u200b`` in TEXT become the real character.
+* ``-§`` with no text is an empty line inside a document; a line may carry
+  only lowercase codes (acceptable, not required: the continuation of a
+  sentence wrapped across lines).
 
 Output: one JSON object per case,
     {"id": "t001", "lines": [{"text": ..., "labels": [...], "also": [...]}]}
@@ -51,8 +54,9 @@ def parse_codes(codes, where):
         if cat is None:
             raise SrcError(f"{where}: unknown code {ch!r} in {codes!r}")
         (labels if ch.isupper() else also).add(cat)
-    if not labels:
-        raise SrcError(f"{where}: CODES {codes!r} has no required (uppercase) label")
+    # A line with only lowercase codes has no required label: flagging it
+    # is acceptable, missing it is no error (the continuation of a
+    # sentence wrapped across lines).
     also -= labels
     return [c for c in ORDER if c in labels], [c for c in ORDER if c in also]
 
@@ -78,8 +82,9 @@ def parse(lines, name="<src>"):
         codes, text = line.split(SEP, 1)
         labels, also = parse_codes(codes.strip(), where)
         text = unescape(text)
-        if not text.strip():
-            raise SrcError(f"{where}: empty text")
+        # "-§" with nothing after it is an empty line inside a document.
+        if not text.strip() and (labels or also):
+            raise SrcError(f"{where}: a labelled line needs text")
         current.append({"text": text, "labels": labels, "also": also})
     if current:
         cases.append(current)
