@@ -117,6 +117,13 @@ pub struct Directive {
     pub reason: String,
 }
 
+/// Whether `line` holds nothing but a directive (`<!-- hegui: allow … -->`,
+/// `# hegui: allow-end`): a comment for hegui, not text of the document.
+pub fn is_directive_line(line: &str) -> bool {
+    let line = line.trim();
+    line.contains("hegui:") && DIRECTIVE.find(line).is_some_and(|m| m.start() == 0)
+}
+
 /// Every directive of `source`, in line order.
 pub fn directives(source: &SourceFile) -> Vec<Directive> {
     let mut found = Vec::new();

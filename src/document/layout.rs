@@ -18,6 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::labels::Speakers;
 use crate::source::SourceFile;
+use crate::suppress::is_directive_line;
 
 /// One block of text as a reader sees it: a line, or several joined across
 /// hard wraps.
@@ -134,12 +135,10 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
             i += 1;
             continue;
         }
-        let heading = !labelled(i)
-            && is_heading(
-                &source.text[content[i].clone()],
-                wrap_width,
-                blocks.is_empty(),
-            );
+        // The first line is a title when text follows it.
+        let title = blocks.is_empty() && (i + 1..lines.len()).any(|j| !blank(j));
+        let heading =
+            !labelled(i) && is_heading(&source.text[content[i].clone()], wrap_width, title);
         let mut block = Block {
             line: lines[i].0,
             pieces: vec![content[i].clone()],
@@ -186,8 +185,9 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
     blocks
 }
 
-/// Which lines are page furniture: page marks, and in a paginated
-/// document, short lines repeated as running headers.
+/// Which lines are no text of the document: page marks, in a paginated
+/// document short lines repeated as running headers, and hegui's own
+/// suppression comments.
 fn furniture(source: &SourceFile, lines: &[(usize, Range<usize>)]) -> Vec<bool> {
     let texts: Vec<&str> = lines
         .iter()
@@ -195,7 +195,10 @@ fn furniture(source: &SourceFile, lines: &[(usize, Range<usize>)]) -> Vec<bool> 
         .collect();
     let mut marks: Vec<bool> = texts
         .iter()
-        .map(|t| !t.is_empty() && t.chars().count() <= 48 && PAGE_MARK.is_match(t))
+        .map(|t| {
+            !t.is_empty() && (t.chars().count() <= 48 && PAGE_MARK.is_match(t))
+                || is_directive_line(t)
+        })
         .collect();
     if marks.iter().any(|&m| m) {
         let mut seen: HashMap<&str, usize> = HashMap::new();
