@@ -20,6 +20,10 @@
 //!       "excerpt": "[00:01:10] 坐席：小心你家里人出点什么事",
 //!       "speaker": "agent",
 //!       "suggestion": "…",
+//!       "context": {
+//!         "genre": "transcript", "section": "prescribed", "frame": "performed",
+//!         "actor": "agent", "addressee": "debtor"
+//!       },
 //!       "matched": ["家里人", "出点什么事"]
 //!     }
 //!   ],
@@ -45,6 +49,14 @@
 //! - `excerpt` is the text of line `line`, trimmed; a line longer than 200
 //!   characters is cut to a window of about 200 characters around the span,
 //!   with `…` marking each cut end (never inside a character).
+//! - `context` says how the document was read where the finding stands:
+//!   `genre` (`transcript`, `asr_transcript`, `chat_log`, `call_log`,
+//!   `script`, `training`, `report`), `section` (`prescribed`,
+//!   `forbidden_examples`, `third_party`), `frame` (`prescribed`: words or
+//!   conduct the text tells agents to use; `performed`: said or done by an
+//!   agent; `callee`), `actor` (as `speaker`) and `addressee` (`debtor`,
+//!   `third_party`, `unknown`). It is absent on findings about the project
+//!   itself (configuration, suppression comments).
 //! - `matched` (the normalized terms that made the rule fire) and `addressee`
 //!   (`debtor`, `third_party` or `unknown`, as inferred) are present only
 //!   with `--explain`.
@@ -72,7 +84,7 @@ use std::io::{self, Write};
 use serde::{Serialize, Serializer};
 
 use super::{ELLIPSIS, EXCERPT_MAX_CHARS, FileReport, InputError, ReportOptions, Summary};
-use crate::document::{Addressee, Role};
+use crate::document::{Addressee, Frame, Genre, Role, SectionRole};
 use crate::finding::{Category, Finding, Severity};
 use crate::source::SourceFile;
 
@@ -110,6 +122,9 @@ pub struct JsonFinding<'a> {
     pub speaker: Role,
     /// A compliant rewording.
     pub suggestion: &'a str,
+    /// How the document was read where the finding stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<JsonContext>,
     /// The terms that made the rule fire; only with `--explain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<&'a [String]>,
@@ -120,6 +135,21 @@ pub struct JsonFinding<'a> {
     /// (`summary.rules_hash`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules_hash: Option<&'a str>,
+}
+
+/// How the document was read where a finding stands.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct JsonContext {
+    /// The document's genre.
+    pub genre: Genre,
+    /// The role of the finding's section.
+    pub section: SectionRole,
+    /// What the document does with the words.
+    pub frame: Frame,
+    /// Who says or does it.
+    pub actor: Role,
+    /// To whom.
+    pub addressee: Addressee,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -142,6 +172,13 @@ impl<'a> JsonFinding<'a> {
             excerpt: excerpt(source, finding),
             speaker: finding.speaker,
             suggestion: &rule.suggestion,
+            context: finding.context.map(|c| JsonContext {
+                genre: c.genre,
+                section: c.section,
+                frame: c.frame,
+                actor: finding.speaker,
+                addressee: finding.addressee,
+            }),
             matched: explain.then_some(finding.matched.as_slice()),
             addressee: explain.then_some(finding.addressee),
             rules_hash: report.rules_hash.as_deref(),
@@ -255,6 +292,7 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
+    use crate::finding::Context;
     use crate::report::test_support::{report, rule};
     use crate::report::{Format, write_report};
 
@@ -284,9 +322,20 @@ mod tests {
         excerpt: String,
         speaker: String,
         suggestion: String,
+        context: Option<MirrorContext>,
         matched: Option<Vec<String>>,
         addressee: Option<String>,
         rules_hash: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct MirrorContext {
+        genre: String,
+        section: String,
+        frame: String,
+        actor: String,
+        addressee: String,
     }
 
     #[derive(Debug, Deserialize)]
@@ -335,6 +384,31 @@ mod tests {
                 &[("告诉你同事", &disclosure)],
             ),
         ]
+    }
+
+    #[test]
+    fn findings_say_how_their_document_was_read() {
+        let mut reports = sample();
+        reports[0].findings[0].context = Some(Context {
+            genre: Genre::Transcript,
+            frame: Frame::Performed,
+            section: SectionRole::Prescribed,
+        });
+        reports[0].findings[0].addressee = Addressee::Debtor;
+        let text = render(Format::Json, &reports, &[], false);
+        let doc: MirrorDocument = serde_json::from_str(&text).unwrap();
+        let context = doc.findings[0].context.as_ref().expect("context");
+        assert_eq!(
+            (
+                context.genre.as_str(),
+                context.section.as_str(),
+                context.frame.as_str(),
+                context.actor.as_str(),
+                context.addressee.as_str()
+            ),
+            ("transcript", "prescribed", "performed", "agent", "debtor")
+        );
+        assert!(doc.findings[1].context.is_none(), "no context, no object");
     }
 
     #[test]
