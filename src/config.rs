@@ -21,6 +21,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::audit::config::{AuditConfig, QuietHours};
+use crate::document::Genre;
 use crate::finding::{Category, RuleInfo, Severity};
 
 /// File names looked for in each directory, in order.
@@ -56,6 +57,9 @@ pub struct Config {
     pub exclude: Option<PathGlobs>,
     /// Rules waived for some files, each with its reason.
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// The genre of matching files, instead of the inferred one: the first
+    /// glob (in file order) that matches a file decides.
+    pub genres: Vec<(PathGlobs, Genre)>,
     /// Settings used by `hegui audit`.
     pub audit: AuditSettings,
 }
@@ -257,7 +261,16 @@ struct RawConfig {
     #[serde(default)]
     per_file_ignores: Vec<RawPerFileIgnore>,
     #[serde(default)]
+    genres: Vec<RawGenre>,
+    #[serde(default)]
     audit: AuditSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGenre {
+    path: String,
+    genre: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -324,6 +337,20 @@ impl Config {
                 span: entry.path.span(),
             });
         }
+        let mut genres = Vec::new();
+        for entry in &raw.genres {
+            let genre = Genre::from_name(&entry.genre).ok_or_else(|| {
+                let known = Genre::ALL.map(Genre::as_str).join(", ");
+                let message = format!(
+                    "genres `{}`: unknown genre `{}`, expected one of {known}",
+                    entry.path, entry.genre
+                );
+                error(None, message)
+            })?;
+            let paths = PathGlobs::new(std::slice::from_ref(&entry.path))
+                .map_err(|m| error(None, format!("genres: {m}")))?;
+            genres.push((paths, genre));
+        }
         validate_audit(&raw.audit).map_err(|m| error(None, format!("audit: {m}")))?;
         Ok(Config {
             path: None,
@@ -336,6 +363,7 @@ impl Config {
             include: globs("include", &raw.include)?,
             exclude: globs("exclude", &raw.exclude)?,
             per_file_ignores,
+            genres,
             audit: raw.audit,
             root,
         })
@@ -362,6 +390,15 @@ impl Config {
         };
         self.include.as_ref().is_none_or(|g| g.is_match(&relative))
             && !self.exclude.as_ref().is_some_and(|g| g.is_match(&relative))
+    }
+
+    /// The genre `[genres]` gives the file at `path`, if any.
+    pub fn genre_for(&self, path: &Path, cwd: &Path) -> Option<Genre> {
+        let relative = self.relative(path, cwd)?;
+        self.genres
+            .iter()
+            .find(|(globs, _)| globs.is_match(&relative))
+            .map(|(_, genre)| *genre)
     }
 
     /// Indices of the `per-file-ignores` entries whose glob matches the

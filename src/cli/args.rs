@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hegui::document::Genre;
 use hegui::finding::Severity;
 use hegui::report::Format;
 
@@ -134,6 +135,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Read every input as this genre instead of inferring it (overrides
+    /// `[[genres]]` in hegui.toml): transcript, asr_transcript, chat_log,
+    /// call_log, script, training, report.
+    #[arg(long, value_name = "GENRE", value_parser = parse_genre)]
+    pub genre: Option<Genre>,
+
     /// Print only the number of findings per rule, most frequent first,
     /// instead of the findings.
     #[arg(long)]
@@ -190,4 +197,14 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// A genre named on the command line.
+fn parse_genre(name: &str) -> Result<Genre, String> {
+    Genre::from_name(name).ok_or_else(|| {
+        format!(
+            "unknown genre `{name}`, expected one of {}",
+            Genre::ALL.map(Genre::as_str).join(", ")
+        )
+    })
 }

@@ -73,7 +73,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let mut reports: Vec<FileReport> = sources
         .into_par_iter()
         .map(|(project, source)| FileReport {
-            findings: projects.get(project).check(&source),
+            findings: projects.get(project).check(&source, args.genre),
             rules_hash: projects.distinct_hash(project),
             source,
         })

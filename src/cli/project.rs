@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, bail};
 use hegui::baseline::rule_set_hash;
 use hegui::config::{self, Config, Selector, is_selected};
-use hegui::document::{Addressee, Role};
+use hegui::document::{Addressee, Genre, Role};
 use hegui::engine::Checker;
 use hegui::finding::{Finding, RuleInfo};
 use hegui::report::FileReport;
@@ -196,14 +196,21 @@ impl Project {
 
     /// Checks `source` and reviews its findings: drops those waived by
     /// `per-file-ignores` and inline directives, and appends the problems
-    /// with directives. Records which `per-file-ignores` entries matched
+    /// with directives; `genre`, or the configuration's `[[genres]]`, overrides
+    /// the inferred genre. Records which `per-file-ignores` entries matched
     /// the file and which waived something, for [`unused_ignores`](Self::unused_ignores).
-    pub fn check(&self, source: &SourceFile) -> Vec<Finding> {
-        let entries = if source.path == "-" {
-            Vec::new()
-        } else {
+    pub fn check(&self, source: &SourceFile, genre: Option<Genre>) -> Vec<Finding> {
+        let on_disk = source.path != "-";
+        let entries = if on_disk {
             self.config.ignores_for(Path::new(&source.path), &self.cwd)
+        } else {
+            Vec::new()
         };
+        let genre = genre.or_else(|| {
+            on_disk
+                .then(|| self.config.genre_for(Path::new(&source.path), &self.cwd))
+                .flatten()
+        });
         for &entry in &entries {
             self.ignore_use[entry]
                 .matched
@@ -220,7 +227,7 @@ impl Project {
             }
             waived
         };
-        let mut findings = self.checker.check(source);
+        let mut findings = self.checker.check_as(source, genre);
         findings.retain(|f| !waived(f));
         let outcome = suppress::apply(
             source,

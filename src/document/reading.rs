@@ -176,19 +176,20 @@ impl Genre {
         }
     }
 
+    /// Every genre.
+    pub const ALL: [Genre; 7] = [
+        Genre::Transcript,
+        Genre::AsrTranscript,
+        Genre::ChatLog,
+        Genre::CallLog,
+        Genre::Script,
+        Genre::Training,
+        Genre::Report,
+    ];
+
     /// The genre named `name` (as in [`as_str`](Self::as_str)).
     pub fn from_name(name: &str) -> Option<Genre> {
-        [
-            Genre::Transcript,
-            Genre::AsrTranscript,
-            Genre::ChatLog,
-            Genre::CallLog,
-            Genre::Script,
-            Genre::Training,
-            Genre::Report,
-        ]
-        .into_iter()
-        .find(|g| g.as_str() == name)
+        Genre::ALL.into_iter().find(|g| g.as_str() == name)
     }
 
     /// Whether the document's speakers are named by labels.
