@@ -21,7 +21,6 @@ mod layout;
 mod reading;
 mod stitch;
 
-use regex::Regex;
 use serde::Serialize;
 
 pub use self::labels::{LabelKind, Speaker, SpeakerLabels};
@@ -246,8 +245,8 @@ struct Turn {
 /// The labels that can open a turn inside a line: the known labels and
 /// the document's own speakers of two characters or more.
 struct InlineLabels {
-    pattern: Option<Regex>,
-    /// The side of each name the pattern finds, and its speaker index.
+    /// Each name and its speaker index, longest names first (so that
+    /// 催收员 wins over 催收).
     names: Vec<(String, usize)>,
     /// Known labels first seen inside lines, added to the speakers.
     added: Vec<Speaker>,
@@ -278,44 +277,36 @@ impl InlineLabels {
                 }
             }
         }
-        // Longest names first, so that 催收员 wins over 催收.
-        let mut alternatives: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
-        alternatives.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        let escaped: Vec<String> = alternatives.iter().map(|n| regex::escape(n)).collect();
-        let pattern = (!escaped.is_empty())
-            .then(|| Regex::new(&format!(r"(?:{})\s*[:：]\s*", escaped.join("|"))).ok())
-            .flatten();
-        InlineLabels {
-            pattern,
-            names,
-            added,
-        }
+        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        InlineLabels { names, added }
     }
 
     /// The turns inside `text`: none unless the line holds a dialogue (two
     /// inline labels, or one after the line's own label).
     fn turns(&self, text: &str, labelled: bool) -> Vec<Turn> {
-        let Some(pattern) = &self.pattern else {
-            return Vec::new();
-        };
-        if !text.contains(['：', ':']) {
-            return Vec::new();
-        }
         let mut turns = Vec::new();
-        for found in pattern.find_iter(text) {
-            let before = text[..found.start()].chars().next_back();
-            if before.is_some_and(|c| !INLINE_LABEL_BEFORE.contains(&c)) {
-                continue;
-            }
-            let name = found
-                .as_str()
-                .trim_end_matches(|c: char| c.is_whitespace() || c == ':' || c == '：');
-            let Some((_, speaker)) = self.names.iter().find(|(n, _)| n == name) else {
+        for (colon, c) in text.match_indices(['：', ':']) {
+            let before = text[..colon].trim_end_matches([' ', '\t', '\u{3000}']);
+            let Some((name, speaker)) = self
+                .names
+                .iter()
+                .find(|(n, _)| before.ends_with(n.as_str()))
+            else {
                 continue;
             };
+            let label_start = before.len() - name.len();
+            let opens = text[..label_start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| INLINE_LABEL_BEFORE.contains(&c));
+            if !opens {
+                continue;
+            }
+            let rest = &text[colon + c.len()..];
+            let content_start = text.len() - rest.trim_start().len();
             turns.push(Turn {
-                label_start: found.start(),
-                content_start: found.end(),
+                label_start,
+                content_start,
                 speaker: *speaker,
             });
         }
