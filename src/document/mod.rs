@@ -172,7 +172,7 @@ impl<'a> Document<'a> {
                     .get(k + 1)
                     .map_or(text.as_str().len(), |t| t.label_start);
                 let piece = text.slice(turn.content_start..end);
-                let line = source.position(piece.original_offset(0)).line;
+                let line = source.line_of(piece.original_offset(0));
                 units.push(Unit {
                     text: piece,
                     line,

@@ -591,7 +591,7 @@ impl Checker {
         let start = fired.span.start.max(sentence);
         let mut span = unit.text.original_range(start..fired.span.end);
         let sentence = unit.text.original_offset(sentence);
-        if source.position(sentence).line < source.position(span.start).line {
+        if source.line_of(sentence) < source.line_of(span.start) {
             span.start = sentence;
         }
         Finding {
