@@ -137,8 +137,7 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
         }
         // The first line is a title when text follows it.
         let title = blocks.is_empty() && (i + 1..lines.len()).any(|j| !blank(j));
-        let heading =
-            !labelled(i) && is_heading(&source.text[content[i].clone()], wrap_width, title);
+        let heading = !labelled(i) && is_heading(&source.text[content[i].clone()], title);
         let mut block = Block {
             line: lines[i].0,
             pieces: vec![content[i].clone()],
@@ -233,12 +232,12 @@ fn wrap_width(widths: impl Iterator<Item = usize>) -> Option<usize> {
 /// numbered as a chapter or section (`第三章 失联客户的处理`, `（二）语言技巧`,
 /// `6.2 联系其工作单位时`), is bracketed (`【禁用语】`) or introduces what
 /// follows (`以下说法禁止使用：`).
-fn is_heading(text: &str, wrap_width: Option<usize>, first: bool) -> bool {
+fn is_heading(text: &str, first: bool) -> bool {
     let text = text.trim();
     if heading_text(text).is_some() {
         return true;
     }
-    let short = text.width() <= wrap_width.map_or(40, |w| (w / 2).max(24)).min(48);
+    let short = text.width() <= 48;
     if !short
         || text.is_empty()
         || text.contains(['。', '？', '?', '！', '!', '；', '“', '"', '|', '｜'])
