@@ -426,9 +426,6 @@ fn kind_in_legend(legend: &str, name: &str, labels: &SpeakerLabels) -> Option<La
                 return Some(kind);
             }
         }
-        if let Some(kind) = labels.kind_within(part) {
-            return Some(kind);
-        }
     }
     None
 }
@@ -461,7 +458,10 @@ mod tests {
         }
     }
 
-    fn read(text: &str) -> (Speakers, Vec<Option<(String, Option<LabelKind>)>>) {
+    /// A line's speaker name and side.
+    type Named = Option<(String, Option<LabelKind>)>;
+
+    fn read(text: &str) -> (Speakers, Vec<Named>) {
         let source = SourceFile::new("t", text.to_string(), "UTF-8");
         let speakers = find_speakers(&source, &labels());
         let per_line = speakers

@@ -1,0 +1,175 @@
+//! The document model, end to end: the same violating sentence is or is
+//! not a finding depending on what the document does with it
+//! (GUIDELINES.md, "Documents: whose words, and are they prescribed?").
+//! Each test names the fact it checks; the texts are our own.
+
+use hegui::document::{Frame, Genre};
+use hegui::engine::Checker;
+use hegui::finding::{Category, Finding};
+use hegui::rules::RuleSet;
+use hegui::source::SourceFile;
+
+fn check(text: &str) -> Vec<Finding> {
+    checker().check(&SourceFile::new("t.txt", text.to_string(), "UTF-8"))
+}
+
+fn checker() -> &'static Checker {
+    static CHECKER: std::sync::OnceLock<Checker> = std::sync::OnceLock::new();
+    CHECKER.get_or_init(|| Checker::new(RuleSet::builtin()))
+}
+
+/// The lines with a finding of `category`.
+fn lines(findings: &[Finding], category: Category) -> Vec<usize> {
+    let mut lines: Vec<usize> = findings
+        .iter()
+        .filter(|f| f.rule.category == category)
+        .map(|f| f.start.line)
+        .collect();
+    lines.dedup();
+    lines
+}
+
+#[test]
+fn a_sentence_wrapped_across_pdf_lines_is_found_where_it_starts() {
+    let text = "第三讲 身份的包装\n\n\
+        实践中，客户对“催收公司”几个字普遍抵触，接通以后往往直接挂断，承诺率\n\n\
+        也偏低。坐席在开场的时候可以自称是区人民法院执行局的工作人员，客户会更\n\n\
+        配合一些，这个说法只在电话里用，不要写进短信或者任何书面的材料里面去。\n\n\
+        第 7 页 共 20 页\n";
+    let findings = check(text);
+    assert_eq!(
+        lines(&findings, Category::Impersonation),
+        [5],
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_violation_split_over_two_lines_is_one_sentence() {
+    let text = "催收技巧汇编\n\n\
+        二、对于拒不配合的客户，可以直接告诉他：“你这已经属于恶意逃债了，警察\n\n\
+        下周就上门，再拖下去就直接送你去坐牢，你家里人也跑不掉。”这招\n\n\
+        对有资产的客户特别有效，新人务必要熟练掌握，通话时语气也要坚定有力。\n";
+    let findings = check(text);
+    assert!(
+        lines(&findings, Category::FalseClaim).contains(&3),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn examples_under_a_forbidden_heading_are_not_findings() {
+    let text = "## 标准话术\n您好，我是安信银行信用卡中心的专员，工号 1024。\n\
+        ## 禁用语（以下说法一律不得使用）\n我是法院执行局的，你的案子已经立案了。\n不还钱就让你去坐牢。\n";
+    assert!(check(text).is_empty(), "{:#?}", check(text));
+    // The same lines under an ordinary heading are findings.
+    let prescribed = text.replace("禁用语（以下说法一律不得使用）", "强化话术");
+    let findings = check(&prescribed);
+    assert!(!lines(&findings, Category::Impersonation).is_empty());
+    assert!(!lines(&findings, Category::FalseClaim).is_empty());
+}
+
+#[test]
+fn a_line_marked_wrong_or_quoted_to_forbid_is_no_finding() {
+    let text = "合规考试判断题\n1. 可以对客户说“不还钱就让你去坐牢”。（×）\n\
+        2. 通话中不得说“我是法院的”之类的话。\n3. 可以如实告知逾期将报送征信。（√）\n";
+    assert!(check(text).is_empty(), "{:#?}", check(text));
+}
+
+#[test]
+fn a_table_column_headed_as_forbidden_holds_no_findings() {
+    let text = "| 场景 | 错误说法（禁止） | 正确说法 |\n|---|---|---|\n\
+        | 身份介绍 | “我是法院执行局的” | “我是安信银行的专员，工号 1024” |\n\
+        | 告知后果 | “不还就抓你去坐牢” | “协商不成，我司可能依法起诉” |\n";
+    assert!(check(text).is_empty(), "{:#?}", check(text));
+}
+
+#[test]
+fn a_complaint_that_quotes_a_collector_is_no_finding() {
+    let text = "投诉：催收人员冒充法院恐吓我\n\
+        上周对方打电话说“我是法院执行局的，不还钱就让你去坐牢”，还说要去我单位。\n\
+        我要求平台核查并书面道歉。\n";
+    assert!(check(text).is_empty(), "{:#?}", check(text));
+    let source = SourceFile::new("t.txt", text.to_string(), "UTF-8");
+    assert_eq!(checker().trace(&source, None).genre, Genre::Report);
+    // Read as a script, the same words are findings.
+    assert!(!checker().check_as(&source, Some(Genre::Script)).is_empty());
+}
+
+#[test]
+fn an_inline_dialogue_is_split_into_turns_and_only_the_agent_is_judged() {
+    let text = "催收话术大全\n\
+        遇到不配合的可以这样说-客服：你好，请问是张先生吗？客户：是，我没钱，你们再打我就报警。\
+        客服：报警也没用，我是区法院执行局的，你的案子已经立案了。\n";
+    let findings = check(text);
+    assert_eq!(lines(&findings, Category::Impersonation), [2]);
+    let line = text.lines().nth(1).expect("line 2");
+    let column = line[..line.rfind("客服：").expect("turn")].chars().count();
+    assert!(
+        findings.iter().all(|f| f.start.column > column),
+        "the finding lies in the agent's last turn: {findings:#?}"
+    );
+}
+
+#[test]
+fn legend_labels_and_spaced_asr_labels_name_the_speakers() {
+    let legend = "【录音转写】坐席=说话人0 客户=说话人1\n\
+        说话人0：喂 你好 是 王 强 吧 我 这边 是 那个 市 中 院 执 行 局 的 你 那个 欠款 要 处理 了\n\
+        说话人1：我 不 认 识 你 我 也 是 法 院 的\n";
+    assert_eq!(lines(&check(legend), Category::Impersonation), [2]);
+    let spaced = "坐 席 ： 你 好 我 是 区 法 院 执 行 局 的 你 那 个 欠 款 要 处 理 了\n\
+        客 户 ： 我 是 法 院 的 你 信 不 信\n";
+    assert_eq!(lines(&check(spaced), Category::Impersonation), [1]);
+}
+
+#[test]
+fn chat_speakers_without_labels_are_told_apart_by_what_they_say() {
+    let text = "微信聊天记录\n\
+        小周 2024/03/08 15:10：你那笔欠款今天必须还，再不还我们就上你家去。\n\
+        阿杰 2024/03/08 15:20：你们再发消息我就报警，我是法院的你信不信。\n\
+        小周 2024/03/08 15:22：你名下的借款已经逾期 60 天了，我们是法院执行局的。\n";
+    let findings = check(text);
+    assert_eq!(
+        lines(&findings, Category::Impersonation),
+        [4],
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn impersonation_needs_no_debt_word_in_a_collection_document() {
+    let text = "坐席：您好，请问是李明先生吗？\n客户：是我，什么事？\n\
+        坐席：我这边是城关派出所的，有个情况要跟你核实一下。\n\
+        坐席：你在我们平台的借款已经逾期三个月了。\n";
+    assert!(lines(&check(text), Category::Impersonation).contains(&3));
+    // Without any collection talk in the document, the same claim is
+    // someone's real job.
+    let alone = "坐席：我这边是城关派出所的，有个情况要跟你核实一下。\n";
+    assert!(lines(&check(alone), Category::Impersonation).is_empty());
+}
+
+#[test]
+fn findings_say_how_the_document_was_read() {
+    let text = "坐席：你好，是张伟吗？\n客户：是我。\n坐席：我是区法院执行局的，你的欠款案子今天必须处理。\n";
+    let finding = check(text)
+        .into_iter()
+        .find(|f| f.rule.category == Category::Impersonation)
+        .expect("a finding");
+    let context = finding.context.expect("a context");
+    assert_eq!(context.genre, Genre::Transcript);
+    assert_eq!(context.frame, Frame::Performed);
+}
+
+#[test]
+fn page_furniture_and_suppression_comments_are_not_text() {
+    let text = "培训讲义\n\n对于长期失联的客户，可以安排外访人员到其户籍地走访，在村口\n\n\
+        第 3 页 共 9 页\n\n和单元门张贴催收公告，形成舆论压力，促使其尽快出面还款了结。\n\n\
+        外访人员必须两人同行，全程录音录像，不得与客户发生任何肢体上\n\n\
+        的冲突，也不得在走访中向邻居透露客户的任何借款信息。\n\n\
+        <!-- hegui: allow-file HG-N001 讲义不是话术模板 -->\n";
+    let findings = check(text);
+    assert!(
+        lines(&findings, Category::Harassment).contains(&3),
+        "{findings:#?}"
+    );
+}
