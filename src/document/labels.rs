@@ -397,8 +397,10 @@ fn kind_in_legend(legend: &str, name: &str, labels: &SpeakerLabels) -> Option<La
         let Some(at) = find_name(part, name) else {
             continue;
         };
-        let before = &part[..at];
-        let after = &part[at + name.len()..];
+        // Quotes around a name ("“蓝天”（借款人）") do not separate it from
+        // its side.
+        let before = part[..at].trim_end_matches(['“', '「', '"']);
+        let after = part[at + name.len()..].trim_start_matches(['”', '」', '"']);
         let binds = |s: &str| s.starts_with(['=', '＝', '：', ':', '（', '(', '-']);
         // "A：催收员", "S1=催收", "张楠（坐席…）": the side follows the name.
         if binds(after) {
@@ -412,7 +414,7 @@ fn kind_in_legend(legend: &str, name: &str, labels: &SpeakerLabels) -> Option<La
             }
         }
         // "坐席=左", "外呼坐席：马超", "催收-阿强": the side precedes it.
-        if before.ends_with(['=', '＝', '：', ':', '-', '“', ' ']) {
+        if before.ends_with(['=', '＝', '：', ':', '-', ' ']) {
             let word: String = before
                 .chars()
                 .rev()

@@ -236,6 +236,10 @@ pub enum SectionRole {
     ThirdParty,
 }
 
+/// How far, in units, talk of a debt makes the text around it a collection
+/// context: a call or a page, not a whole file of unrelated dialogues.
+const COLLECTION_REACH: usize = 40;
+
 /// How one unit is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnitReading {
@@ -247,6 +251,9 @@ pub struct UnitReading {
     pub frame: Frame,
     /// The role of its section.
     pub section: SectionRole,
+    /// Whether it stands in a collection context: the document's title, or
+    /// a unit near it, talks about a debt.
+    pub collection: bool,
 }
 
 /// How a document is read.
@@ -254,9 +261,6 @@ pub struct UnitReading {
 pub struct Reading {
     /// The genre.
     pub genre: Genre,
-    /// Whether the document is about collecting a debt (some unit talks
-    /// about it), so that collection context is presumed in every line.
-    pub collection: bool,
     /// How each unit is read, in unit order.
     pub units: Vec<UnitReading>,
 }
@@ -340,13 +344,24 @@ impl Document<'_> {
                 addressee,
                 frame,
                 section,
+                collection: false,
             });
         }
-        Reading {
-            genre,
-            collection: cues.iter().any(|c| c.has(Cue::Collection)),
-            units,
+        // Where debt talk is, by unit index, to tell each unit whether some
+        // lies within reach (or in the title).
+        let debt_talk: Vec<usize> = (0..cues.len())
+            .filter(|&i| cues[i].has(Cue::Collection))
+            .collect();
+        let titled = debt_talk.first() == Some(&0) && self.units[0].heading;
+        for (index, read) in units.iter_mut().enumerate() {
+            let nearest =
+                debt_talk.partition_point(|&i| i < index.saturating_sub(COLLECTION_REACH));
+            read.collection = titled
+                || debt_talk
+                    .get(nearest)
+                    .is_some_and(|&i| i <= index + COLLECTION_REACH);
         }
+        Reading { genre, units }
     }
 
     /// The side of each speaker: its label's, or for speakers no label or

@@ -312,7 +312,7 @@ impl Checker {
             for fired in verdict
                 .fired
                 .iter()
-                .filter(|f| self.decide(f, read, &analysis.reading) == Decision::Reported)
+                .filter(|f| self.decide(f, read) == Decision::Reported)
             {
                 let normalized = normalized.get_or_insert_with(|| normalize(unit.text.as_str()));
                 let matched = fired
@@ -375,7 +375,7 @@ impl Checker {
                         .iter()
                         .map(|f| {
                             let id = self.rules.rules[f.rule].info.id.clone();
-                            (id, self.decide(f, &read, &analysis.reading))
+                            (id, self.decide(f, &read))
                         })
                         .collect(),
                 }
@@ -407,14 +407,13 @@ impl Checker {
         }
     }
 
-    /// Whether a rule that fired on a unit read as `read`, in a document
-    /// read as `reading`, is reported.
-    fn decide(&self, fired: &Fired, read: &UnitReading, reading: &Reading) -> Decision {
+    /// Whether a rule that fired on a unit read as `read` is reported.
+    fn decide(&self, fired: &Fired, read: &UnitReading) -> Decision {
         if !read.frame.is_judged() {
             Decision::NotJudged
         } else if fired.forbidden {
             Decision::Forbidden
-        } else if fired.presumed && !reading.collection {
+        } else if fired.presumed && !read.collection {
             Decision::NoCollectionContext
         } else {
             self.admits(fired.rule, read)
