@@ -290,7 +290,23 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
         })
         .map(|(name, _)| *name)
         .collect();
-    let dialogue = generic.len() >= 2;
+    // Names before colons make a dialogue only when there are two of them
+    // and their lines are a good share of the text: "优点：…缺点：…" in a
+    // file of reviews is no conversation.
+    let generic_lines = candidates
+        .iter()
+        .flatten()
+        .filter(|c| generic.contains(&c.name.as_str()))
+        .count();
+    let text_lines = lines
+        .iter()
+        .filter(|range| !source.text[(*range).clone()].trim().is_empty())
+        .count();
+    let dialogue = generic.len() >= 2 && generic_lines * 10 >= text_lines * 3;
+    // Likewise names with a chat time make a chat export when such lines
+    // are a good share of the text.
+    let timed_lines = candidates.iter().flatten().filter(|c| c.timed).count();
+    let chat = timed_lines >= 2 && timed_lines * 5 >= text_lines;
 
     let mut speakers = Speakers::default();
     for candidate in &candidates {
@@ -302,7 +318,9 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
                         .iter()
                         .any(|l| kind_in_legend(l, &c.name, labels).is_some())
             } else {
-                kind.is_some() || c.timed || (dialogue && generic.contains(&c.name.as_str()))
+                kind.is_some()
+                    || (c.timed && chat)
+                    || (dialogue && generic.contains(&c.name.as_str()))
             };
             accepted.then(|| {
                 let speaker = speakers.find(&c.name).unwrap_or_else(|| {

@@ -432,7 +432,8 @@ impl Document<'_> {
             u.speaker
                 .is_some_and(|s| sides[s] == Some(LabelKind::Agent))
         });
-        let dialogue = labelled >= 2 && agent_speaks;
+        // A few labelled lines in a long text do not make it a dialogue.
+        let dialogue = labelled >= 2 && agent_speaks && labelled * 5 >= body.len();
         // A title is a short unlabelled first line over a body of text.
         let title_unit = &self.units[title];
         let title_reports = body.len() >= 3
@@ -447,7 +448,16 @@ impl Document<'_> {
                     && u.speaker.is_none_or(|s| sides[s] != Some(LabelKind::Agent))
             })
             .count();
-        if title_reports || (debtor_voices >= 1 && !dialogue) {
+        let stamped = body
+            .iter()
+            .filter(|(_, u)| starts_with_time(u.text.as_str()))
+            .count();
+        let log = stamped * 3 >= body.len() && stamped >= 2;
+        // A debtor's own account: debtor talk in a good share of a text
+        // that is neither a dialogue nor a log (where an agent may quote a
+        // debtor).
+        let told_by_debtor = debtor_voices >= 1 && debtor_voices * 10 >= body.len();
+        if title_reports || (told_by_debtor && !dialogue && !log) {
             return Genre::Report;
         }
         if dialogue {
@@ -464,11 +474,7 @@ impl Document<'_> {
                 Genre::Transcript
             };
         }
-        let stamped = body
-            .iter()
-            .filter(|(_, u)| starts_with_time(u.text.as_str()))
-            .count();
-        if stamped * 3 >= body.len() && stamped >= 2 {
+        if log {
             return Genre::CallLog;
         }
         let sms = body
