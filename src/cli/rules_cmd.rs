@@ -158,8 +158,15 @@ fn trace(checker: Checker, target: &str) -> anyhow::Result<u8> {
             let cues: Vec<&str> = unit.cues.iter().map(|c| c.key()).collect();
             writeln!(out, "  线索: {}", cues.join(", "))?;
         }
-        for (id, decision) in &unit.rules {
-            writeln!(out, "  {id}: {}", decision.label_zh())?;
+        for rule in &unit.rules {
+            let matched: Vec<String> = rule.matched.iter().map(|m| format!("「{m}」")).collect();
+            writeln!(
+                out,
+                "  {}: {}  匹配: {}",
+                rule.id,
+                rule.decision.label_zh(),
+                matched.join("")
+            )?;
         }
     }
     Ok(0)

@@ -120,7 +120,18 @@ pub struct TracedUnit {
     /// The cues its text matches.
     pub cues: Vec<Cue>,
     /// Every rule that matched it, with what became of it.
-    pub rules: Vec<(String, Decision)>,
+    pub rules: Vec<TracedRule>,
+}
+
+/// A rule that matched a [`TracedUnit`].
+#[derive(Clone, Debug)]
+pub struct TracedRule {
+    /// The rule id.
+    pub id: String,
+    /// What became of it.
+    pub decision: Decision,
+    /// The pieces of normalized text its conditions matched.
+    pub matched: Vec<String>,
 }
 
 /// The verdict of a line skeleton (see [`digits`]).
@@ -315,11 +326,7 @@ impl Checker {
                 .filter(|f| self.decide(f, read) == Decision::Reported)
             {
                 let normalized = normalized.get_or_insert_with(|| normalize(unit.text.as_str()));
-                let matched = fired
-                    .evidence
-                    .iter()
-                    .map(|range| normalized.as_str()[range.clone()].to_string())
-                    .collect();
+                let matched = fired.matched(normalized);
                 findings.push(self.finding(source, unit, read, context, fired, matched));
             }
             for seen in verdict
@@ -357,6 +364,7 @@ impl Checker {
                 let verdict = &analysis.verdicts[index];
                 let read = analysis.reading.units[index];
                 let span = unit.text.original_range(0..unit.text.as_str().len());
+                let normalized = normalize(unit.text.as_str());
                 TracedUnit {
                     start: source.position(span.start),
                     end: source.position(span.end),
@@ -373,9 +381,10 @@ impl Checker {
                     rules: verdict
                         .fired
                         .iter()
-                        .map(|f| {
-                            let id = self.rules.rules[f.rule].info.id.clone();
-                            (id, self.decide(f, &read))
+                        .map(|f| TracedRule {
+                            id: self.rules.rules[f.rule].info.id.clone(),
+                            decision: self.decide(f, &read),
+                            matched: f.matched(&normalized),
                         })
                         .collect(),
                 }

@@ -57,6 +57,17 @@ pub struct Fired {
     pub presumed: bool,
 }
 
+impl Fired {
+    /// The pieces of `normalized`, the line's normalized text, that the
+    /// rule's conditions matched.
+    pub fn matched(&self, normalized: &NormText) -> Vec<String> {
+        self.evidence
+            .iter()
+            .map(|range| normalized.as_str()[range.clone()].to_string())
+            .collect()
+    }
+}
+
 /// What a line means to a `missing` rule.
 #[derive(Clone, Debug)]
 pub struct MissingSeen {
