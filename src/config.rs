@@ -20,7 +20,8 @@ use std::path::{Component, Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::audit::config::{AuditConfig, QuietHours};
+use crate::audit::config::AuditConfig;
+use crate::clock::QuietHours;
 use crate::document::Genre;
 use crate::finding::{Category, RuleInfo, Severity};
 

@@ -7,12 +7,12 @@
 //! data, so changing a limit never needs Rust.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::record::trim;
+use crate::clock::{ClockTime, QuietHours};
 use crate::finding::{Category, RuleInfo, Severity};
 
 /// The embedded `rules/audit.toml`.
@@ -136,63 +136,6 @@ pub struct ColumnAliases {
 pub struct DisclosureSpec {
     /// A rule pack (rule-file TOML) whose findings mean "debt details".
     pub detector: String,
-}
-
-/// A minute of the day, 0..1440.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ClockTime(pub u16);
-
-impl ClockTime {
-    /// Parses `HH:MM` (00:00–24:00).
-    pub fn parse(text: &str) -> Option<ClockTime> {
-        let (h, m) = text.trim().split_once(':')?;
-        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-        (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(ClockTime(h * 60 + m))
-    }
-}
-
-impl fmt::Display for ClockTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
-    }
-}
-
-/// Quiet hours: `[start, end)`, wrapping past midnight when `end <= start`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct QuietHours {
-    /// First quiet minute.
-    pub start: ClockTime,
-    /// First minute after the quiet hours.
-    pub end: ClockTime,
-}
-
-impl QuietHours {
-    /// Parses `HH:MM-HH:MM`.
-    pub fn parse(text: &str) -> Option<QuietHours> {
-        let (start, end) = text.split_once('-')?;
-        Some(QuietHours {
-            start: ClockTime::parse(start)?,
-            end: ClockTime::parse(end)?,
-        })
-    }
-
-    /// Whether minute-of-day `minute` falls in the quiet hours.
-    pub fn contains(self, minute: u16) -> bool {
-        let (s, e) = (self.start.0, self.end.0);
-        if s < e {
-            (s..e).contains(&minute)
-        } else if s > e {
-            minute >= s || minute < e
-        } else {
-            false
-        }
-    }
-}
-
-impl fmt::Display for QuietHours {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.start, self.end)
-    }
 }
 
 /// A profile resolved and validated, with command-line overrides applied.
@@ -419,19 +362,6 @@ mod tests {
         );
         assert_eq!(fill("无占位符", &values), "无占位符");
         assert_eq!(fill("{count", &values), "{count");
-    }
-
-    #[test]
-    fn quiet_hours_wrap_past_midnight() {
-        let quiet = QuietHours::parse("22:00-08:00").unwrap();
-        assert!(!quiet.contains(21 * 60 + 59));
-        assert!(quiet.contains(22 * 60));
-        assert!(quiet.contains(0));
-        assert!(quiet.contains(7 * 60 + 59));
-        assert!(!quiet.contains(8 * 60));
-        let day = QuietHours::parse("12:00-13:00").unwrap();
-        assert!(day.contains(12 * 60 + 30) && !day.contains(13 * 60));
-        assert!(QuietHours::parse("25:00-08:00").is_none());
     }
 
     #[test]

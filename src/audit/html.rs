@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use super::config::QuietHours;
+use crate::clock::QuietHours;
 use super::summary::{SampleFinding, Summary};
 use crate::finding::Category;
 

@@ -27,6 +27,7 @@ pub use self::labels::{LabelKind, Speaker, SpeakerLabels};
 pub use self::layout::heading_text;
 pub use self::reading::{Cue, Cues, Frame, Genre, Reading, SectionRole, UnitReading};
 pub use self::stitch::Stitched;
+use crate::clock::Stamp;
 use crate::source::SourceFile;
 
 /// Who is speaking.
@@ -71,6 +72,10 @@ pub struct Unit<'a> {
     /// For a cell of a table's body, the header cell of its column (a
     /// unit index): a column headed "错误说法" holds examples not to follow.
     pub column_header: Option<usize>,
+    /// The date or time opening the unit's line, when the line is an entry
+    /// of a log (`2024-03-11 22:47 拨打本人`); every cell of a table row
+    /// shares the row's.
+    pub stamp: Option<Stamp>,
 }
 
 /// A document read into units.
@@ -103,6 +108,7 @@ impl<'a> Document<'a> {
         let mut table: Option<Vec<usize>> = None;
         for block in blocks {
             let text = Stitched::join(&source.text, &block.pieces);
+            let stamp = Stamp::parse(text.as_str());
             if let Some(cells) = table_cells(text.as_str()) {
                 let header = table.as_ref();
                 if cells
@@ -122,6 +128,7 @@ impl<'a> Document<'a> {
                         heading: false,
                         section,
                         column_header: header.and_then(|h| h.get(column).copied()),
+                        stamp,
                     });
                 }
                 if table.is_none() {
@@ -139,6 +146,7 @@ impl<'a> Document<'a> {
                     heading: true,
                     section: None,
                     column_header: None,
+                    stamp: None,
                 });
                 continue;
             }
@@ -151,6 +159,7 @@ impl<'a> Document<'a> {
                     heading: false,
                     section,
                     column_header: None,
+                    stamp,
                 });
                 continue;
             }
@@ -165,6 +174,7 @@ impl<'a> Document<'a> {
                     heading: false,
                     section,
                     column_header: None,
+                    stamp,
                 });
             }
             for (k, turn) in turns.iter().enumerate() {
@@ -180,6 +190,7 @@ impl<'a> Document<'a> {
                     heading: false,
                     section,
                     column_header: None,
+                    stamp: None,
                 });
             }
         }

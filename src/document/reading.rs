@@ -17,9 +17,7 @@
 //!   agent's words, a heading or a narrative line ("亲属接通后") says a
 //!   third party is listening.
 
-use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
@@ -450,7 +448,7 @@ impl Document<'_> {
             .count();
         let stamped = body
             .iter()
-            .filter(|(_, u)| starts_with_time(u.text.as_str()))
+            .filter(|(_, u)| u.stamp.is_some())
             .count();
         let log = stamped * 3 >= body.len() && stamped >= 2;
         // A debtor's own account: debtor talk in a good share of a text
@@ -521,18 +519,6 @@ fn is_spaced_out(text: &str) -> bool {
 
 fn is_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
-}
-
-/// A clock time or a date opening a log line (`22:47`, `2024-03-11`,
-/// `03/09`, `7/5`, `11-02 23:40`, `次日 01:30`, `D4 11:06`).
-static LOG_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:[^\d\s]{1,3}\d?\s*)?(?:\d{4}[-/.年])?\d{1,2}[-/.:：月]\d{1,2}")
-        .expect("log time pattern is valid")
-});
-
-/// Whether `text` opens with a clock time or a date.
-fn starts_with_time(text: &str) -> bool {
-    LOG_TIME.is_match(text)
 }
 
 /// Follows the addressee through a document.
@@ -614,21 +600,6 @@ mod tests {
     fn cue_keys_round_trip() {
         for cue in Cue::ALL {
             assert_eq!(Cue::from_key(cue.key()), Some(cue));
-        }
-    }
-
-    #[test]
-    fn log_lines_open_with_times() {
-        for text in [
-            "22:47 致电本人",
-            "2024-03-11 | 22:47",
-            "11-02 23:40 拨打本人",
-            "D4 11:06–11:40 连拨",
-        ] {
-            assert!(starts_with_time(text), "{text}");
-        }
-        for text in ["坐席：你好", "第三章 总则", "请于3日内还款"] {
-            assert!(!starts_with_time(text), "{text}");
         }
     }
 

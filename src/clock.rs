@@ -1,0 +1,192 @@
+//! Times of day: clock times, quiet hours, and the stamp that opens a line
+//! of a call log or visit note (`2024-03-11 22:47`, `次日 01:30`,
+//! `15:10—19:40`).
+//!
+//! The audit reads call times from metadata columns; the document model
+//! reads them from the text of a log. Both judge them against the same
+//! [`QuietHours`].
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A minute of the day, 0..1440.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ClockTime(pub u16);
+
+impl ClockTime {
+    /// Parses `HH:MM` (00:00–24:00).
+    pub fn parse(text: &str) -> Option<ClockTime> {
+        let (h, m) = text.trim().split_once(':')?;
+        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(ClockTime(h * 60 + m))
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+/// Quiet hours: `[start, end)`, wrapping past midnight when `end <= start`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuietHours {
+    /// First quiet minute.
+    pub start: ClockTime,
+    /// First minute after the quiet hours.
+    pub end: ClockTime,
+}
+
+impl QuietHours {
+    /// Parses `HH:MM-HH:MM`.
+    pub fn parse(text: &str) -> Option<QuietHours> {
+        let (start, end) = text.split_once('-')?;
+        Some(QuietHours {
+            start: ClockTime::parse(start)?,
+            end: ClockTime::parse(end)?,
+        })
+    }
+
+    /// Whether minute-of-day `minute` falls in the quiet hours.
+    pub fn contains(self, minute: u16) -> bool {
+        let (s, e) = (self.start.0, self.end.0);
+        if s < e {
+            (s..e).contains(&minute)
+        } else if s > e {
+            minute >= s || minute < e
+        } else {
+            false
+        }
+    }
+}
+
+impl fmt::Display for QuietHours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.start, self.end)
+    }
+}
+
+/// The stamp opening a log entry: its date, if written, and its clock
+/// times (one, or the two ends of a range such as `15:10—19:40`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// The date as written (month and day), if any.
+    pub date: Option<(u8, u8)>,
+    /// The first clock time, if any.
+    pub start: Option<ClockTime>,
+    /// The end of a time range, if any.
+    pub end: Option<ClockTime>,
+}
+
+/// A date or a clock time opening a line, after an optional short prefix
+/// (`次日`, `D4`, `【通话小结】`, `1.`, `2 |`): `22:47`, `2024-03-11 | 22:47`,
+/// `03/09`, `7/5`, `11-02 23:40`, `4.16`, `10:00—16:30`.
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^\s*[|｜]?\s*
+        (?:(?:【[^】\d]{1,8}】|\d{1,3}\s*[|｜.、)）]|[-*•·]
+             |(?:次日|当日|当天|今日|今天|昨日|昨天|隔日|翌日|[A-Za-z]{1,2}\d{0,2}|第\s*\d{1,3}\s*[天日通次条])[：:，,]?)\s*)?
+        (?:(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?
+             (?:\s*[|｜]?\s*(?P<h0>[01]?\d|2[0-4])[:：](?P<m0>[0-5]\d))?
+           |(?P<h1>[01]?\d|2[0-4])[:：](?P<m1>[0-5]\d))
+        (?:[:：][0-5]\d)?
+        (?:\s*[-—–~～至到]+\s*(?P<h2>[01]?\d|2[0-4])[:：](?P<m2>[0-5]\d))?",
+    )
+    .expect("stamp pattern is valid")
+});
+
+impl Stamp {
+    /// The stamp opening `text`, if it opens with a date or a clock time.
+    pub fn parse(text: &str) -> Option<Stamp> {
+        let caps = STAMP.captures(text)?;
+        let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u16>().ok());
+        let clock = |h: &str, m: &str| match (number(h), number(m)) {
+            (Some(h), Some(m)) if h < 24 || (h == 24 && m == 0) => Some(ClockTime(h % 24 * 60 + m)),
+            _ => None,
+        };
+        let date = match (number("month"), number("day")) {
+            (Some(m @ 1..=12), Some(d @ 1..=31)) => Some((m as u8, d as u8)),
+            _ => None,
+        };
+        let start = clock("h0", "m0").or_else(|| clock("h1", "m1"));
+        let stamp = Stamp {
+            date,
+            start,
+            end: clock("h2", "m2"),
+        };
+        (stamp.date.is_some() || stamp.start.is_some()).then_some(stamp)
+    }
+
+    /// Whether a clock time of the stamp (either end of a range) falls in
+    /// `quiet`.
+    pub fn in_quiet_hours(self, quiet: QuietHours) -> bool {
+        [self.start, self.end]
+            .into_iter()
+            .flatten()
+            .any(|t| quiet.contains(t.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_wrap_past_midnight() {
+        let quiet = QuietHours::parse("22:00-08:00").unwrap();
+        assert!(!quiet.contains(21 * 60 + 59));
+        assert!(quiet.contains(22 * 60));
+        assert!(quiet.contains(0));
+        assert!(quiet.contains(7 * 60 + 59));
+        assert!(!quiet.contains(8 * 60));
+        let day = QuietHours::parse("12:00-13:00").unwrap();
+        assert!(day.contains(12 * 60 + 30) && !day.contains(13 * 60));
+        assert!(QuietHours::parse("25:00-08:00").is_none());
+    }
+
+    fn clock(text: &str) -> Option<ClockTime> {
+        ClockTime::parse(text)
+    }
+
+    #[test]
+    fn stamps_open_log_lines() {
+        let cases = [
+            ("22:47 拨打本人", None, "22:47", None),
+            ("2024-03-11 | 22:47 | 138****2201 | 本人 | 未接", Some((3, 11)), "22:47", None),
+            ("11-02 23:40 拨打本人，未接通", Some((11, 2)), "23:40", None),
+            ("次日 01:30 债务人报警", None, "01:30", None),
+            ("D4 11:06–11:40 连拨本人 14 次", None, "11:06", Some("11:40")),
+            ("【通话小结】2024-05-10 23:20 再次致电客户本人", Some((5, 10)), "23:20", None),
+            ("2 | 2024-09-01 22:05 | 本人 | 0s | 未接", Some((9, 1)), "22:05", None),
+            ("1. 10:05 客户欧阳磊", None, "10:05", None),
+            ("15:10—19:40 在客户门口持续等候", None, "15:10", Some("19:40")),
+            ("2024-11-03 05:48:02 未接通", Some((11, 3)), "05:48", None),
+            ("| 2024-03-11 | 22:47 | 本人 |", Some((3, 11)), "22:47", None),
+        ];
+        for (text, date, start, end) in cases {
+            let stamp = Stamp::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(stamp.date, date, "{text}");
+            assert_eq!(stamp.start, clock(start), "{text}");
+            assert_eq!(stamp.end, end.and_then(clock), "{text}");
+        }
+        let dated = Stamp::parse("7/3 下午打给其弟弟").unwrap();
+        assert_eq!((dated.date, dated.start), (Some((7, 3)), None));
+        let dated = Stamp::parse("4.16 未还款，再打本人").unwrap();
+        assert_eq!(dated.date, Some((4, 16)));
+        for text in ["客户称 22:00 以后不要打", "外呼总量 6,842 通", "第三方联系 214 通", "", "2024年是关键一年"] {
+            assert!(Stamp::parse(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_range_ending_in_the_night_is_in_quiet_hours() {
+        let quiet = QuietHours::parse("22:00-08:00").unwrap();
+        let stamp = |t| Stamp::parse(t).unwrap();
+        assert!(stamp("20:00—23:30 在门口等候").in_quiet_hours(quiet));
+        assert!(stamp("06:55 接通").in_quiet_hours(quiet));
+        assert!(!stamp("12:00—16:30 在学校门口等候").in_quiet_hours(quiet));
+        assert!(!stamp("7/3 下午打给其弟弟").in_quiet_hours(quiet));
+    }
+}
