@@ -216,6 +216,17 @@ impl AuditConfig {
         })
     }
 
+    /// The quiet hours of the default profile.
+    ///
+    /// # Panics
+    /// Never for a parsed configuration: parsing checks that the default
+    /// profile exists and is valid.
+    pub fn default_quiet_hours(&self) -> QuietHours {
+        self.profile("default")
+            .map(|p| p.quiet_hours)
+            .unwrap_or_else(|e| panic!("rules/audit.toml: {e}"))
+    }
+
     /// The metadata rules, with the quiet-hours basis of `profile` if it has one.
     pub fn meta_rules(&self, profile: Option<&str>) -> Result<MetaRules, String> {
         let basis = profile

@@ -10,8 +10,8 @@
 
 use std::fmt::Write;
 
-use crate::clock::QuietHours;
 use super::summary::{SampleFinding, Summary};
+use crate::clock::QuietHours;
 use crate::finding::Category;
 
 /// Errors listed in the report (all are in `summary.json`'s first 1000).

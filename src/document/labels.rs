@@ -352,8 +352,10 @@ fn candidate(line: &str) -> Option<Candidate> {
     if has_colon {
         if let Some(caps) = COLON_LABEL.captures(line) {
             let name = caps.get(1)?.as_str();
-            // A label never ends in an opening bracket or starts a quote.
-            if !name.ends_with(['（', '(', '“']) {
+            // A label never ends in an opening bracket or starts a quote,
+            // and names someone: a log's date before its clock time
+            // ("2024-11-03 05:48:02") is no name.
+            if !name.ends_with(['（', '(', '“']) && name.contains(char::is_alphabetic) {
                 return Some(Candidate {
                     name: name.to_string(),
                     content_start: caps.get(0)?.end(),
@@ -519,6 +521,13 @@ mod tests {
         let (_, lines) = read(text);
         assert_eq!(lines[1], Some(("S1".into(), Some(LabelKind::Agent))));
         assert_eq!(lines[2], Some(("S2".into(), Some(LabelKind::ThirdParty))));
+    }
+
+    #[test]
+    fn log_dates_are_not_names() {
+        let text = "呼叫记录\n2024-11-03 05:48:02 未接通\n2024-11-03 05:49:15 未接通\n2024-11-03 05:50:27 接通\n";
+        let (_, lines) = read(text);
+        assert!(lines.iter().all(Option::is_none), "{lines:?}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ use regex::Regex;
 use unicode_width::UnicodeWidthStr;
 
 use super::labels::Speakers;
+use crate::clock::Stamp;
 use crate::source::SourceFile;
 use crate::suppress::is_directive_line;
 
@@ -106,10 +107,13 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
     );
     // Metadata lines (`来电 0755-…｜2024-10-08 07:12`) and table rows are
     // never prose wrapped mid-sentence.
+    let is_record = |i: usize| {
+        let text = source.text[content[i].clone()].trim_end();
+        text.contains(['｜', '|']) || ENDS_WITH_TIME.is_match(text)
+    };
     let ends_unfinished = |i: usize| {
         let text = source.text[content[i].clone()].trim_end();
-        let prose = !text.contains(['｜', '|']) && !ENDS_WITH_TIME.is_match(text);
-        prose
+        !is_record(i)
             && (!text.ends_with(TERMINAL) && !text.ends_with(['”', '」', '』'])
                 || text.ends_with("：“"))
     };
@@ -153,7 +157,7 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
         if !heading {
             loop {
                 let text = source.text[content[last].clone()].trim_end();
-                let continues = text.ends_with(CONTINUING);
+                let continues = text.ends_with(CONTINUING) && !is_record(last);
                 let wraps = wrapped && is_full(last) && ends_unfinished(last);
                 if !(wraps || (continues && !text.is_empty())) {
                     break;
@@ -168,6 +172,8 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
                     || blank(next)
                     || labelled(next)
                     || ITEM_START.is_match(&source.text[content[next].clone()])
+                    || Stamp::parse(&source.text[content[next].clone()])
+                        .is_some_and(|s| s.start.is_some())
                     || source.text[content[next].clone()]
                         .trim_start()
                         .starts_with('#')

@@ -17,11 +17,12 @@
 //!   agent's words, a heading or a narrative line ("亲属接通后") says a
 //!   third party is listening.
 
-
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Addressee, Document, LabelKind, Role};
+use crate::clock::QuietHours;
+use crate::rules::DocumentFact;
 
 /// A fact about a unit's text that rule data can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,11 +58,19 @@ pub enum Cue {
     /// Talk of a debt or its collection: a document with such a unit is a
     /// collection document.
     Collection,
+    /// A log entry of a contact the collector made or attempted ("拨打本人，
+    /// 未接", "上门", "我方在门口等候"), not one the debtor or a system
+    /// made.
+    ContactAttempt,
+    /// A log entry of a contact with someone other than the debtor ("致电其
+    /// 单位", a row whose relation column says 配偶): counted apart from
+    /// the debtor's when contacts repeat.
+    ThirdPartyContact,
 }
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 14] = [
+    pub const ALL: [Cue; 16] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -76,6 +85,8 @@ impl Cue {
         Cue::ThirdPartyNarrative,
         Cue::DebtorNarrative,
         Cue::Collection,
+        Cue::ContactAttempt,
+        Cue::ThirdPartyContact,
     ];
 
     /// The cue's key in rule files.
@@ -95,6 +106,8 @@ impl Cue {
             Cue::ThirdPartyNarrative => "third_party_narrative",
             Cue::DebtorNarrative => "debtor_narrative",
             Cue::Collection => "collection",
+            Cue::ContactAttempt => "contact_attempt",
+            Cue::ThirdPartyContact => "third_party_contact",
         }
     }
 
@@ -238,6 +251,15 @@ pub enum SectionRole {
 /// context: a call or a page, not a whole file of unrelated dialogues.
 const COLLECTION_REACH: usize = 40;
 
+/// Contact attempts within this many minutes of each other are "again and
+/// again within a short time" (GUIDELINES.md, "Call logs and notes carry
+/// metadata") once there are more than [`REPEAT_COUNT`] of them.
+pub const REPEAT_WINDOW: u16 = 30;
+
+/// How many earlier attempts within [`REPEAT_WINDOW`] make an attempt a
+/// repeated one: the third call in half an hour is.
+pub const REPEAT_COUNT: usize = 2;
+
 /// How one unit is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnitReading {
@@ -252,6 +274,22 @@ pub struct UnitReading {
     /// Whether it stands in a collection context: the document's title, or
     /// a unit near it, talks about a debt.
     pub collection: bool,
+    /// Whether it is a log entry of a contact attempt in the quiet hours.
+    pub night_contact: bool,
+    /// Whether it is a log entry of a contact attempt that follows
+    /// [`REPEAT_COUNT`] others within [`REPEAT_WINDOW`] minutes.
+    pub repeated_contact: bool,
+}
+
+impl UnitReading {
+    /// Whether `fact` holds for the unit.
+    pub fn holds(&self, fact: DocumentFact) -> bool {
+        match fact {
+            DocumentFact::Collection => self.collection,
+            DocumentFact::NightContact => self.night_contact,
+            DocumentFact::RepeatedContact => self.repeated_contact,
+        }
+    }
 }
 
 /// How a document is read.
@@ -265,8 +303,9 @@ pub struct Reading {
 
 impl Document<'_> {
     /// Reads the document from its units' cues (`cues[i]` for unit `i`);
-    /// `genre`, when given, overrides the inferred genre.
-    pub fn read(&self, cues: &[Cues], genre: Option<Genre>) -> Reading {
+    /// `genre`, when given, overrides the inferred genre. Log entries are
+    /// judged against `quiet`.
+    pub fn read(&self, cues: &[Cues], genre: Option<Genre>, quiet: QuietHours) -> Reading {
         let sides = self.speaker_sides(cues);
         let genre = genre.unwrap_or_else(|| self.genre(cues, &sides));
         let mut units = Vec::with_capacity(self.units.len());
@@ -343,6 +382,8 @@ impl Document<'_> {
                 frame,
                 section,
                 collection: false,
+                night_contact: false,
+                repeated_contact: false,
             });
         }
         // Where debt talk is, by unit index, to tell each unit whether some
@@ -359,7 +400,59 @@ impl Document<'_> {
                     .get(nearest)
                     .is_some_and(|&i| i <= index + COLLECTION_REACH);
         }
+        if genre == Genre::CallLog {
+            self.read_contacts(cues, quiet, &mut units);
+        }
         Reading { genre, units }
+    }
+
+    /// Marks the log entries of contact attempts made in the quiet hours,
+    /// and those that follow [`REPEAT_COUNT`] others to the same side
+    /// (the debtor, or someone else) within [`REPEAT_WINDOW`] minutes on
+    /// the same day. The cells of a table row are one entry.
+    fn read_contacts(&self, cues: &[Cues], quiet: QuietHours, units: &mut [UnitReading]) {
+        // (line, (day, to a third party), minute) of each attempt with a
+        // time, in text order.
+        type Attempt = (usize, (Option<(u8, u8)>, bool), u16);
+        let mut attempts: Vec<Attempt> = Vec::new();
+        let mut day = None;
+        for (index, unit) in self.units.iter().enumerate() {
+            let Some(stamp) = unit.stamp else { continue };
+            day = stamp.date.or(day);
+            if !cues[index].has(Cue::ContactAttempt) {
+                continue;
+            }
+            units[index].night_contact = stamp.in_quiet_hours(quiet);
+            if let Some(time) = stamp.start
+                && attempts.last().is_none_or(|&(line, ..)| line != unit.line)
+            {
+                let third_party = cues[index].has(Cue::ThirdPartyContact);
+                attempts.push((unit.line, (day, third_party), time.0));
+            }
+        }
+        // Lines of the repeated attempts, ascending. A log runs forward in
+        // time: the look-back stops at the first attempt of another day or
+        // outside the window.
+        let repeated: Vec<usize> = attempts
+            .iter()
+            .enumerate()
+            .filter(|&(k, &(_, day, minute))| {
+                attempts[..k]
+                    .iter()
+                    .rev()
+                    .take_while(|&&(_, d, m)| {
+                        d == day && m <= minute && minute - m <= REPEAT_WINDOW
+                    })
+                    .count()
+                    >= REPEAT_COUNT
+            })
+            .map(|(_, &(line, ..))| line)
+            .collect();
+        for (index, unit) in self.units.iter().enumerate() {
+            if cues[index].has(Cue::ContactAttempt) && repeated.binary_search(&unit.line).is_ok() {
+                units[index].repeated_contact = true;
+            }
+        }
     }
 
     /// The side of each speaker: its label's, or for speakers no label or
@@ -446,10 +539,7 @@ impl Document<'_> {
                     && u.speaker.is_none_or(|s| sides[s] != Some(LabelKind::Agent))
             })
             .count();
-        let stamped = body
-            .iter()
-            .filter(|(_, u)| u.stamp.is_some())
-            .count();
+        let stamped = body.iter().filter(|(_, u)| u.stamp.is_some()).count();
         let log = stamped * 3 >= body.len() && stamped >= 2;
         // A debtor's own account: debtor talk in a good share of a text
         // that is neither a dialogue nor a log (where an agent may quote a

@@ -22,6 +22,8 @@ use self::eval::{Need, View, eval_into};
 use self::prefilter::{Prefilter, SetHits};
 use self::tokens::{Tokenizer, Words};
 use self::verdict::{Fired, LineVerdict};
+use crate::audit::config::AuditConfig;
+use crate::clock::QuietHours;
 use crate::document::{
     Addressee, Cue, Cues, Document, Genre, Reading, Role, SpeakerLabels, Unit, UnitReading,
     sentence_start,
@@ -29,7 +31,7 @@ use crate::document::{
 use crate::finding::{Context, Finding, Position};
 use crate::memo::{HeapSize, TextMemo};
 use crate::normalize::{NormText, normalize};
-use crate::rules::{Matcher, Node, Rule, RuleSet, SetId};
+use crate::rules::{DocumentFact, Matcher, Node, Rule, RuleSet, SetId};
 use crate::source::SourceFile;
 
 /// A rule set ready to check text; build once, share across threads.
@@ -53,6 +55,8 @@ pub struct Checker {
     /// Whether no speaker label has an ASCII digit, so that a text and its
     /// skeleton always split into the same speaker turns.
     digit_free_labels: bool,
+    /// When contacts logged in a text are night contacts.
+    quiet_hours: QuietHours,
 }
 
 /// A document read into units, each with its verdict and reading.
@@ -71,8 +75,9 @@ pub enum Decision {
     NotJudged,
     /// Its sentence forbids or condemns what it says.
     Forbidden,
-    /// The rule needs a collection context the document does not have.
-    NoCollectionContext,
+    /// The rule needs a fact the document does not establish for the
+    /// unit (a collection context, a night contact, …).
+    FactMissing(DocumentFact),
     /// The rule does not judge this speaker.
     OtherSpeaker,
     /// The rule does not judge speech to this addressee.
@@ -86,7 +91,8 @@ impl Decision {
             Decision::Reported => "报告",
             Decision::NotJudged => "不评判（文档引用、禁止或转述）",
             Decision::Forbidden => "不报告（所在句子禁止或批评此说法）",
-            Decision::NoCollectionContext => "不报告（文档不涉及催收）",
+            Decision::FactMissing(DocumentFact::Collection) => "不报告（文档不涉及催收）",
+            Decision::FactMissing(_) => "不报告（文档不具备规则要求的事实）",
             Decision::OtherSpeaker => "不报告（规则不评判此说话人）",
             Decision::OtherAddressee => "不报告（规则不适用于此受话人）",
         }
@@ -284,7 +290,16 @@ impl Checker {
             rules,
             prefilter,
             needs,
+            quiet_hours: AuditConfig::builtin().default_quiet_hours(),
         }
+    }
+
+    /// The checker with contacts logged in `quiet` taken for night
+    /// contacts (by default, the quiet hours of the audit's default
+    /// profile).
+    pub fn with_quiet_hours(mut self, quiet: QuietHours) -> Checker {
+        self.quiet_hours = quiet;
+        self
     }
 
     /// The rules being checked.
@@ -408,7 +423,7 @@ impl Checker {
             })
             .collect();
         let cues: Vec<Cues> = verdicts.iter().map(|v| v.cues).collect();
-        let reading = document.read(&cues, genre);
+        let reading = document.read(&cues, genre, self.quiet_hours);
         Analysis {
             document,
             verdicts,
@@ -422,8 +437,17 @@ impl Checker {
             Decision::NotJudged
         } else if fired.forbidden {
             Decision::Forbidden
-        } else if fired.presumed && !read.collection {
-            Decision::NoCollectionContext
+        } else if let Some(&fact) = fired
+            .presumed
+            .then(|| {
+                self.rules.rules[fired.rule]
+                    .facts
+                    .iter()
+                    .find(|&&f| !read.holds(f))
+            })
+            .flatten()
+        {
+            Decision::FactMissing(fact)
         } else {
             self.admits(fired.rule, read)
         }

@@ -113,7 +113,7 @@ impl Checker {
                     let mut fires_here = line
                         .views(rule.scope)
                         .any(|view| fires(rule, when, &view, &mut evidence));
-                    if !fires_here && rule.presumes {
+                    if !fires_here && !rule.facts.is_empty() {
                         fires_here = line
                             .views(rule.scope)
                             .any(|view| fires(rule, when, &view.presuming(), &mut evidence));

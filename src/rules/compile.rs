@@ -338,7 +338,10 @@ impl<'a> Compiler<'a> {
         }
         let matcher = matcher?;
         Some(Rule {
-            presumes: matches!(&matcher, Matcher::Line(node) if node.requires_document()),
+            facts: match &matcher {
+                Matcher::Line(node) => node.document_facts(),
+                Matcher::Missing { .. } => Vec::new(),
+            },
             info: Arc::new(RuleInfo {
                 id: spec.id.get_ref().clone(),
                 category: category.ok()?,
@@ -465,8 +468,9 @@ impl<'a> Compiler<'a> {
                     errors.push(file.error(
                         fact.span(),
                         format!(
-                            "unknown document fact `{}`, expected `collection`",
-                            fact.get_ref()
+                            "unknown document fact `{}`, expected one of: {}",
+                            fact.get_ref(),
+                            DocumentFact::ALL.map(DocumentFact::name).join(", ")
                         ),
                     ));
                     None

@@ -85,8 +85,9 @@ pub struct Rule {
     pub matcher: Matcher,
     /// Exceptions that clear a line.
     pub unless: Vec<Node>,
-    /// Whether `when` requires a document fact ([`Node::Document`]).
-    pub presumes: bool,
+    /// The document facts `when` names ([`Node::Document`]): a line is
+    /// first judged as if they held, the document reading then decides.
+    pub facts: Vec<DocumentFact>,
     /// Texts that must fire this rule.
     pub must_match: Vec<String>,
     /// Texts that must not fire this rule.
@@ -211,30 +212,70 @@ pub enum Node {
     Document(DocumentFact),
 }
 
-/// A fact about a whole document that a rule may require.
+/// A fact about a unit that only the whole document can tell, which a
+/// rule may require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DocumentFact {
     /// The document is about collecting a debt: some part of it talks
     /// about the debt or repayment (GUIDELINES.md: collection context is
     /// presumed).
     Collection,
+    /// The unit is an entry of a call log or visit note recording a
+    /// contact attempt at a time in the quiet hours.
+    NightContact,
+    /// The unit is an entry of a call log recording a contact attempt
+    /// that follows others within a short time.
+    RepeatedContact,
 }
 
 impl DocumentFact {
+    /// Every fact.
+    pub const ALL: [DocumentFact; 3] = [
+        DocumentFact::Collection,
+        DocumentFact::NightContact,
+        DocumentFact::RepeatedContact,
+    ];
+
+    /// The fact's name in rule files.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocumentFact::Collection => "collection",
+            DocumentFact::NightContact => "night_contact",
+            DocumentFact::RepeatedContact => "repeated_contact",
+        }
+    }
+
     /// The fact named `name` in rule files.
     pub fn from_name(name: &str) -> Option<DocumentFact> {
-        (name == "collection").then_some(DocumentFact::Collection)
+        DocumentFact::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What the fact means, for users.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DocumentFact::Collection => "文档为催收语境",
+            DocumentFact::NightContact => "日志记录的联系在夜间",
+            DocumentFact::RepeatedContact => "日志记录的联系短时间内反复",
+        }
     }
 }
 
 impl Node {
-    /// Whether the expression requires a fact about the document.
-    pub fn requires_document(&self) -> bool {
+    /// The document facts the expression names, each once.
+    pub fn document_facts(&self) -> Vec<DocumentFact> {
+        let mut facts = Vec::new();
+        self.collect_facts(&mut facts);
+        facts
+    }
+
+    fn collect_facts(&self, facts: &mut Vec<DocumentFact>) {
         match self {
-            Node::Document(_) => true,
-            Node::All(nodes) | Node::Any(nodes) => nodes.iter().any(Node::requires_document),
-            Node::Not(node) => node.requires_document(),
-            Node::Terms { .. } | Node::Near { .. } | Node::Regex { .. } => false,
+            Node::Document(fact) if !facts.contains(fact) => facts.push(*fact),
+            Node::All(nodes) | Node::Any(nodes) => {
+                nodes.iter().for_each(|n| n.collect_facts(facts));
+            }
+            Node::Not(node) => node.collect_facts(facts),
+            Node::Document(_) | Node::Terms { .. } | Node::Near { .. } | Node::Regex { .. } => {}
         }
     }
 
@@ -288,7 +329,7 @@ impl Node {
             Node::All(nodes) => list(nodes, " 且 "),
             Node::Any(nodes) => list(nodes, " 或 "),
             Node::Not(node) => format!("非{}", node.describe(terms)),
-            Node::Document(DocumentFact::Collection) => "[文档为催收语境]".to_string(),
+            Node::Document(fact) => format!("[{}]", fact.label_zh()),
         }
     }
 }
