@@ -97,10 +97,28 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     .expect("stamp pattern is valid")
 });
 
+/// A date and clock time, or a clock time, anywhere in a text: the time
+/// in a chat label (`东哥-资产部 2024/07/03 01:05：`).
+static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?\s*)?(?P<h1>[01]?\d|2[0-3])[:：](?P<m1>[0-5]\d)",
+    )
+    .expect("date-time pattern is valid")
+});
+
 impl Stamp {
     /// The stamp opening `text`, if it opens with a date or a clock time.
     pub fn parse(text: &str) -> Option<Stamp> {
-        let caps = STAMP.captures(text)?;
+        Stamp::from_captures(&STAMP.captures(text)?)
+    }
+
+    /// The first clock time in `text`, with the date before it if any: the
+    /// stamp of a chat message, found in its label.
+    pub fn find(text: &str) -> Option<Stamp> {
+        Stamp::from_captures(&DATE_TIME.captures(text)?)
+    }
+
+    fn from_captures(caps: &regex::Captures<'_>) -> Option<Stamp> {
         let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u16>().ok());
         let clock = |h: &str, m: &str| match (number(h), number(m)) {
             (Some(h), Some(m)) if h < 24 || (h == 24 && m == 0) => Some(ClockTime(h % 24 * 60 + m)),
@@ -214,6 +232,15 @@ mod tests {
         ] {
             assert!(Stamp::parse(text).is_none(), "{text}");
         }
+    }
+
+    #[test]
+    fn chat_labels_carry_stamps() {
+        let stamp = Stamp::find("东哥-资产部 2024/07/03 01:05").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((7, 3)), clock("01:05")));
+        let stamp = Stamp::find("阿强 15:02").unwrap();
+        assert_eq!((stamp.date, stamp.start), (None, clock("15:02")));
+        assert!(Stamp::find("催收小王 2 号").is_none());
     }
 
     #[test]

@@ -173,3 +173,43 @@ fn page_furniture_and_suppression_comments_are_not_text() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_logged_contact_at_night_is_harassment_on_its_row() {
+    let text = "外呼记录｜借款人 赵某\n\
+        日期 | 时间 | 对象 | 结果\n\
+        2024-03-11 | 09:12 | 本人 | 未接 | —\n\
+        2024-03-11 | 22:47 | 本人 | 未接 | 晚间补拨\n\
+        2024-03-12 | 00:30 | 本人 | 接通 | 客户称明天还款\n\
+        2024-03-12 | 10:20 | 本人 | 接通 | 客户确认周五还款\n\
+        2024-03-12 | 23:10 | 本人 | 主动来电 | 客户主动来电询问还款渠道\n";
+    let findings = check(text);
+    assert_eq!(
+        lines(&findings, Category::Harassment),
+        [4, 5],
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn the_third_attempt_within_half_an_hour_is_harassment() {
+    let text = "自动外呼日志｜借款人 钱某\n\
+        14:02 呼出 未接通\n\
+        14:04 呼出 未接通\n\
+        14:06 致电其单位前台，请转告回电\n\
+        14:09 呼出 被挂断\n\
+        16:30 呼出 未接通\n";
+    let findings = check(text);
+    // The call to the employer is counted apart from the debtor's.
+    assert_eq!(lines(&findings, Category::Harassment), [5], "{findings:#?}");
+}
+
+#[test]
+fn a_collector_message_sent_at_night_is_harassment() {
+    let text = "微信聊天导出｜“小周-贷后” ↔ “孙某”\n\
+        小周-贷后 2024/03/09 21:50：在吗？今天的还款什么时候到账？\n\
+        孙某 2024/03/09 23:58：明天发工资就还\n\
+        小周-贷后 2024/03/10 00:13：欠款今天必须处理。\n";
+    let findings = check(text);
+    assert_eq!(lines(&findings, Category::Harassment), [4], "{findings:#?}");
+}

@@ -73,8 +73,8 @@ pub struct Unit<'a> {
     /// unit index): a column headed "错误说法" holds examples not to follow.
     pub column_header: Option<usize>,
     /// The date or time opening the unit's line, when the line is an entry
-    /// of a log (`2024-03-11 22:47 拨打本人`); every cell of a table row
-    /// shares the row's.
+    /// of a log (`2024-03-11 22:47 拨打本人`) or a timed chat message
+    /// (`阿强 15:02：…`); every cell of a table row shares the row's.
     pub stamp: Option<Stamp>,
 }
 
@@ -108,7 +108,14 @@ impl<'a> Document<'a> {
         let mut table: Option<Vec<usize>> = None;
         for block in blocks {
             let text = Stitched::join(&source.text, &block.pieces);
-            let stamp = Stamp::parse(text.as_str());
+            // A log line opens with its stamp; a chat message has it in
+            // its label ("阿强 15:02：").
+            let stamp = match (block.speaker, block.pieces.first()) {
+                (Some(_), Some(piece)) => {
+                    Stamp::find(&source.text[source.line_range(block.line).start..piece.start])
+                }
+                _ => Stamp::parse(text.as_str()),
+            };
             if let Some(cells) = table_cells(text.as_str()) {
                 let header = table.as_ref();
                 if cells

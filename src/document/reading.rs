@@ -274,7 +274,8 @@ pub struct UnitReading {
     /// Whether it stands in a collection context: the document's title, or
     /// a unit near it, talks about a debt.
     pub collection: bool,
-    /// Whether it is a log entry of a contact attempt in the quiet hours.
+    /// Whether it is a log entry of a contact attempt, or a collector's
+    /// chat message, in the quiet hours.
     pub night_contact: bool,
     /// Whether it is a log entry of a contact attempt that follows
     /// [`REPEAT_COUNT`] others within [`REPEAT_WINDOW`] minutes.
@@ -400,8 +401,16 @@ impl Document<'_> {
                     .get(nearest)
                     .is_some_and(|&i| i <= index + COLLECTION_REACH);
         }
-        if genre == Genre::CallLog {
-            self.read_contacts(cues, quiet, &mut units);
+        match genre {
+            Genre::CallLog => self.read_contacts(cues, quiet, &mut units),
+            // Every message the collector sends is a contact.
+            Genre::ChatLog => {
+                for (read, unit) in units.iter_mut().zip(&self.units) {
+                    read.night_contact = read.role == Role::Agent
+                        && unit.stamp.is_some_and(|s| s.in_quiet_hours(quiet));
+                }
+            }
+            _ => {}
         }
         Reading { genre, units }
     }
@@ -436,13 +445,14 @@ impl Document<'_> {
         let repeated: Vec<usize> = attempts
             .iter()
             .enumerate()
-            .filter(|&(k, &(_, day, minute))| {
+            .filter(|&(k, &(_, (day, side), minute))| {
                 attempts[..k]
                     .iter()
                     .rev()
-                    .take_while(|&&(_, d, m)| {
+                    .take_while(|&&(_, (d, _), m)| {
                         d == day && m <= minute && minute - m <= REPEAT_WINDOW
                     })
+                    .filter(|&&(_, (_, s), _)| s == side)
                     .count()
                     >= REPEAT_COUNT
             })

@@ -491,8 +491,9 @@ impl Checker {
         self.inert_lines(source, DigitGuard::inert_for_any_digits)
     }
 
-    /// Whether `source` has digits, no speaker label has one, and `inert`
-    /// holds for the normalized content of each speaker turn with digits.
+    /// Whether `source` has digits, no speaker label has one, no unit carries
+    /// a log stamp (its clock time is a fact rules read), and `inert` holds
+    /// for the normalized content of each speaker turn with digits.
     fn inert_lines(&self, source: &SourceFile, inert: fn(&DigitGuard, &str) -> bool) -> bool {
         let Some(guard) = &self.digits else {
             return false;
@@ -507,7 +508,7 @@ impl Checker {
         document.speakers.iter().all(|s| !has_digit(&s.name))
             && document.units.iter().all(|unit| {
                 let text = unit.text.as_str();
-                !has_digit(text) || inert(guard, normalize(text).as_str())
+                unit.stamp.is_none() && (!has_digit(text) || inert(guard, normalize(text).as_str()))
             })
     }
 
