@@ -213,3 +213,36 @@ fn a_collector_message_sent_at_night_is_harassment() {
     let findings = check(text);
     assert_eq!(lines(&findings, Category::Harassment), [4], "{findings:#?}");
 }
+
+#[test]
+fn a_night_message_is_harassment_whatever_it_says() {
+    // The stamp before the name is the message's time, and a message with
+    // no collection word is still a contact.
+    let text = "聊天记录\n\
+        2024/05/02 20:10 老周-催收部：周先生，这个月的钱什么时候到？\n\
+        2024/05/02 20:30 周某：下周吧\n\
+        2024/05/03 02:40 老周-催收部：睡了吗？\n\
+        2024/05/03 02:41 老周-催收部：起来聊聊。\n\
+        2024/05/03 09:10 周某：你半夜发什么消息\n";
+    let findings = check(text);
+    assert_eq!(
+        lines(&findings, Category::Harassment),
+        [4, 5],
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn call_durations_are_not_chat_times() {
+    // "接通 00:00:06" is a result and its duration, not a speaker and a time.
+    let text = "呼叫记录导出｜被叫：借款人\n\
+        2024-11-03 05:48:02 未接通\n\
+        2024-11-03 05:51:40 接通 00:00:06\n\
+        2024-11-03 10:15:33 接通 00:02:41\n";
+    let findings = check(text);
+    assert_eq!(
+        lines(&findings, Category::Harassment),
+        [2, 3],
+        "{findings:#?}"
+    );
+}

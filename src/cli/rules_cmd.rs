@@ -80,6 +80,7 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
         Matcher::Line(when) => {
             writeln!(out, "命中条件（{scope}）: {}", when.describe(&rules.terms))?
         }
+        Matcher::Fact(fact) => writeln!(out, "命中条件（整行）: [{}]", fact.label_zh())?,
         Matcher::Missing {
             node, min_lines, ..
         } => writeln!(

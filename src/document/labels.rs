@@ -108,7 +108,8 @@ pub struct Speaker {
     /// The side it names, if the label, a legend or the label's own words
     /// tell.
     pub kind: Option<LabelKind>,
-    /// Whether its lines carry a chat time (`许大伟 11:02：`).
+    /// Whether its lines carry a chat time (`许大伟 11:02：`,
+    /// `2024/03/09 02:13 小周：`).
     pub timed: bool,
 }
 
@@ -141,6 +142,13 @@ impl Speakers {
 /// `00:00:05`, `2024-03-12 23:41:05`).
 const LEADING_TIME: &str =
     r"(?:\[?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?\s*)?";
+
+/// A calendar date opening a line: a time before a label with a date is
+/// the wall-clock time of a chat message, not a recording's offset.
+static LEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\[?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
+        .expect("date pattern is valid")
+});
 
 /// A label before a colon, with an optional chat time between them
 /// (`许大伟 11:02：`, `东哥-资产部 2024/07/03 01:05：`).
@@ -248,7 +256,8 @@ const NOT_SPEAKERS: &[&str] = &[
 struct Candidate {
     name: String,
     content_start: usize,
-    /// A chat time stood between label and colon.
+    /// A chat time stood between label and colon, or a date-time before
+    /// the label.
     timed: bool,
     /// Found by the pattern for labels followed by a space.
     spaced_only: bool,
@@ -355,11 +364,22 @@ fn candidate(line: &str) -> Option<Candidate> {
             // A label never ends in an opening bracket or starts a quote,
             // and names someone: a log's date before its clock time
             // ("2024-11-03 05:48:02") is no name.
-            if !name.ends_with(['（', '(', '“']) && name.contains(char::is_alphabetic) {
+            // Nor is a clock time followed by its seconds a chat time
+            // ("05:51:40 接通 00:00:06").
+            let split_time = caps.get(2).is_some_and(|time| {
+                line[time.end()..]
+                    .trim_start()
+                    .strip_prefix([':', '：'])
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            });
+            if !name.ends_with(['（', '(', '“'])
+                && name.contains(char::is_alphabetic)
+                && !split_time
+            {
                 return Some(Candidate {
                     name: name.to_string(),
                     content_start: caps.get(0)?.end(),
-                    timed: caps.get(2).is_some(),
+                    timed: caps.get(2).is_some() || LEADING_DATE.is_match(line),
                     spaced_only: false,
                 });
             }
@@ -528,6 +548,27 @@ mod tests {
         let text = "呼叫记录\n2024-11-03 05:48:02 未接通\n2024-11-03 05:49:15 未接通\n2024-11-03 05:50:27 接通\n";
         let (_, lines) = read(text);
         assert!(lines.iter().all(Option::is_none), "{lines:?}");
+    }
+
+    #[test]
+    fn a_time_before_its_seconds_is_no_chat_time() {
+        let (_, lines) = read("拨号记录\n05:51:40 接通 00:00:06\n10:15:33 接通 00:02:41\n");
+        assert!(lines.iter().all(Option::is_none), "{lines:?}");
+    }
+
+    #[test]
+    fn a_date_time_before_a_name_times_a_chat_message() {
+        let text = "2024/03/09 02:13 小周-贷后：睡得着吗？\n2024/03/09 08:30 陈默：你发什么疯\n";
+        let (speakers, lines) = read(text);
+        let names: Vec<_> = lines
+            .iter()
+            .flatten()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(names, ["小周-贷后", "陈默"]);
+        assert!(speakers.list.iter().all(|s| s.timed), "{speakers:?}");
+        let (speakers, _) = read("[00:00:09] 坐席：您好\n[00:00:12] 客户：嗯\n");
+        assert!(speakers.list.iter().all(|s| !s.timed), "{speakers:?}");
     }
 
     #[test]

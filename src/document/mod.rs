@@ -109,11 +109,12 @@ impl<'a> Document<'a> {
         for block in blocks {
             let text = Stitched::join(&source.text, &block.pieces);
             // A log line opens with its stamp; a chat message has it in
-            // its label ("阿强 15:02：").
+            // its label ("阿强 15:02：", "2024/03/09 02:13 小周：").
             let stamp = match (block.speaker, block.pieces.first()) {
-                (Some(_), Some(piece)) => {
+                (Some(speaker), Some(piece)) if speakers.list[speaker].timed => {
                     Stamp::find(&source.text[source.line_range(block.line).start..piece.start])
                 }
+                (Some(_), _) => None,
                 _ => Stamp::parse(text.as_str()),
             };
             if let Some(cells) = table_cells(text.as_str()) {

@@ -133,6 +133,7 @@ impl DigitGuard {
         for rule in &rules.rules {
             match &rule.matcher {
                 Matcher::Line(node) => collect_regexes(node, &mut regexes),
+                Matcher::Fact(_) => {}
                 Matcher::Missing { node, context, .. } => {
                     collect_regexes(node, &mut regexes);
                     if let Some(context) = context {

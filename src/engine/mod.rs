@@ -57,6 +57,9 @@ pub struct Checker {
     digit_free_labels: bool,
     /// When contacts logged in a text are night contacts.
     quiet_hours: QuietHours,
+    /// The rules judged from a document fact alone (see
+    /// [`Matcher::Fact`]), with their facts.
+    fact_rules: Vec<(usize, DocumentFact)>,
 }
 
 /// A document read into units, each with its verdict and reading.
@@ -272,6 +275,9 @@ impl Checker {
             .iter()
             .map(|rule| match &rule.matcher {
                 Matcher::Line(node) => Need::of(node),
+                // Judged from the document model, never from a line's words:
+                // no set can trigger it.
+                Matcher::Fact(_) => Need::Any(Vec::new()),
                 // The context may need one set and the node another; either
                 // makes the line worth a look.
                 Matcher::Missing { node, context, .. } => match context {
@@ -280,7 +286,17 @@ impl Checker {
                 },
             })
             .collect();
+        let fact_rules = rules
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(index, rule)| match rule.matcher {
+                Matcher::Fact(fact) => Some((index, fact)),
+                _ => None,
+            })
+            .collect();
         Checker {
+            fact_rules,
             some_rule_needs_nothing: needs.contains(&Need::Nothing),
             memo: TextMemo::with_budget(LINE_MEMO_BUDGET),
             digits: DigitGuard::new(&rules),
@@ -344,6 +360,11 @@ impl Checker {
                 let matched = fired.matched(normalized);
                 findings.push(self.finding(source, unit, read, context, fired, matched));
             }
+            for (rule, _) in self.facts_of(read) {
+                if self.admits(rule, read) == Decision::Reported {
+                    findings.push(self.fact_finding(source, unit, read, context, rule));
+                }
+            }
             for seen in verdict
                 .missing
                 .iter()
@@ -401,6 +422,11 @@ impl Checker {
                             decision: self.decide(f, &read),
                             matched: f.matched(&normalized),
                         })
+                        .chain(self.facts_of(&read).map(|(rule, fact)| TracedRule {
+                            id: self.rules.rules[rule].info.id.clone(),
+                            decision: self.admits(rule, &read),
+                            matched: vec![format!("[{}]", fact.label_zh())],
+                        }))
                         .collect(),
                 }
             })
@@ -429,6 +455,17 @@ impl Checker {
             verdicts,
             reading,
         }
+    }
+
+    /// The fact rules whose facts hold for a unit read as `read`.
+    fn facts_of<'c>(
+        &'c self,
+        read: &'c UnitReading,
+    ) -> impl Iterator<Item = (usize, DocumentFact)> + 'c {
+        self.fact_rules
+            .iter()
+            .copied()
+            .filter(|&(_, fact)| read.holds(fact))
     }
 
     /// Whether a rule that fired on a unit read as `read` is reported.
@@ -570,7 +607,7 @@ impl Checker {
                 Matcher::Missing { min_lines, .. } => {
                     **relevant && !**satisfied && spoken_lines >= min_lines
                 }
-                Matcher::Line(_) => false,
+                Matcher::Line(_) | Matcher::Fact(_) => false,
             })
             .map(|(rule, _)| {
                 let span = first.text.original_range(0..first.text.as_str().len());
@@ -635,6 +672,33 @@ impl Checker {
             speaker: read.role,
             addressee: read.addressee,
             matched,
+            context: Some(context),
+        }
+    }
+
+    /// The finding of fact rule `rule` on `unit`: the whole unit, as the
+    /// fact is about the entry, not about some words in it.
+    fn fact_finding(
+        &self,
+        source: &SourceFile,
+        unit: &Unit<'_>,
+        read: &UnitReading,
+        context: Context,
+        rule: usize,
+    ) -> Finding {
+        let text = unit.text.as_str();
+        let start = text.len() - text.trim_start().len();
+        let span = unit
+            .text
+            .original_range(start..text.trim_end().len().max(start));
+        Finding {
+            rule: self.rules.rules[rule].info.clone(),
+            start: source.position(span.start),
+            end: source.position(span.end),
+            span,
+            speaker: read.role,
+            addressee: read.addressee,
+            matched: Vec::new(),
             context: Some(context),
         }
     }

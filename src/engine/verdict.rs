@@ -149,6 +149,8 @@ impl Checker {
                         missing.push(seen);
                     }
                 }
+                // No set triggers a fact rule (its need is empty).
+                Matcher::Fact(_) => {}
             }
         }
         LineVerdict {

@@ -303,7 +303,10 @@ impl<'a> Compiler<'a> {
             }
         }
         let matcher = match (&spec.when, &spec.missing) {
-            (Some(when), None) => self.node(file, when, errors).map(Matcher::Line),
+            (Some(when), None) => self.node(file, when, errors).map(|node| match node {
+                Node::Document(fact) => Matcher::Fact(fact),
+                node => Matcher::Line(node),
+            }),
             (context, Some(missing)) => {
                 let context = context.as_ref().map(|c| self.node(file, c, errors));
                 match (self.node(file, missing, errors), context) {
@@ -322,6 +325,12 @@ impl<'a> Compiler<'a> {
                 None
             }
         };
+        if matches!(matcher, Some(Matcher::Fact(_))) && !spec.unless.is_empty() {
+            errors.push(file.error(
+                spec.id.span(),
+                "a rule judged by a document fact alone takes no `unless`".into(),
+            ));
+        }
         if spec.min_lines.is_some() && spec.missing.is_none() {
             errors.push(file.error(
                 spec.id.span(),
@@ -340,6 +349,7 @@ impl<'a> Compiler<'a> {
         Some(Rule {
             facts: match &matcher {
                 Matcher::Line(node) => node.document_facts(),
+                Matcher::Fact(fact) => vec![*fact],
                 Matcher::Missing { .. } => Vec::new(),
             },
             info: Arc::new(RuleInfo {

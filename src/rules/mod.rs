@@ -113,6 +113,10 @@ pub enum Matcher {
         /// Shorter templates are not judged.
         min_lines: usize,
     },
+    /// Fires on every judged unit the document model reads as having the
+    /// fact, whatever its words: a collector's chat message sent at 01:05
+    /// is a night contact (`when = { document = "night_contact" }`).
+    Fact(DocumentFact),
 }
 
 /// The stretch of a line a rule looks at: every part of a match and its
