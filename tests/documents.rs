@@ -233,6 +233,17 @@ fn a_night_message_is_harassment_whatever_it_says() {
 }
 
 #[test]
+fn call_notes_kept_in_english_are_contacts() {
+    // Outbound calls logged as "OB call" are contact attempts like "拨打".
+    let text = "Case#A-1 | Debtor: 王某 | DPD 30\n\
+        03/02 10:15 OB call self, NA\n\
+        03/02 23:20 OB call self, RPC, PTP 03/05\n\
+        03/03 09:40 IB call from cust, paid\n";
+    let findings = check(text);
+    assert_eq!(lines(&findings, Category::Harassment), [3], "{findings:#?}");
+}
+
+#[test]
 fn call_durations_are_not_chat_times() {
     // "接通 00:00:06" is a result and its duration, not a speaker and a time.
     let text = "呼叫记录导出｜被叫：借款人\n\
