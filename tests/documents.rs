@@ -233,6 +233,17 @@ fn a_night_message_is_harassment_whatever_it_says() {
 }
 
 #[test]
+fn bills_and_cards_in_reviews_make_no_collection_document() {
+    // A hotel bill or a credit card is no debt being collected: the lines
+    // around it are still ordinary reviews.
+    let text = "退房时账单算错了，信用卡多刷了两百，前台道歉后退回。\n\
+        晚上朋友找我，总机一直不转，他连续拨打了七八次才接通。\n\
+        后来他进了看守所，结局让人唏嘘。\n";
+    let findings = check(text);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
 fn call_notes_kept_in_english_are_contacts() {
     // Outbound calls logged as "OB call" are contact attempts like "拨打".
     let text = "Case#A-1 | Debtor: 王某 | DPD 30\n\
