@@ -18,6 +18,13 @@ fn checker() -> &'static Checker {
     CHECKER.get_or_init(|| Checker::new(RuleSet::builtin()))
 }
 
+/// Asserts that exactly `expected` lines of `text` have a finding of
+/// `category`, printing every finding when they do not.
+fn assert_lines(text: &str, category: Category, expected: &[usize]) {
+    let findings = check(text);
+    assert_eq!(lines(&findings, category), expected, "{findings:#?}");
+}
+
 /// The lines with a finding of `category`.
 fn lines(findings: &[Finding], category: Category) -> Vec<usize> {
     let mut lines: Vec<usize> = findings
@@ -36,12 +43,7 @@ fn a_sentence_wrapped_across_pdf_lines_is_found_where_it_starts() {
         也偏低。坐席在开场的时候可以自称是区人民法院执行局的工作人员，客户会更\n\n\
         配合一些，这个说法只在电话里用，不要写进短信或者任何书面的材料里面去。\n\n\
         第 7 页 共 20 页\n";
-    let findings = check(text);
-    assert_eq!(
-        lines(&findings, Category::Impersonation),
-        [5],
-        "{findings:#?}"
-    );
+    assert_lines(text, Category::Impersonation, &[5]);
 }
 
 #[test]
@@ -128,12 +130,7 @@ fn chat_speakers_without_labels_are_told_apart_by_what_they_say() {
         小周 2024/03/08 15:10：你那笔欠款今天必须还，再不还我们就上你家去。\n\
         阿杰 2024/03/08 15:20：你们再发消息我就报警，我是法院的你信不信。\n\
         小周 2024/03/08 15:22：你名下的借款已经逾期 60 天了，我们是法院执行局的。\n";
-    let findings = check(text);
-    assert_eq!(
-        lines(&findings, Category::Impersonation),
-        [4],
-        "{findings:#?}"
-    );
+    assert_lines(text, Category::Impersonation, &[4]);
 }
 
 #[test]
@@ -183,12 +180,7 @@ fn a_logged_contact_at_night_is_harassment_on_its_row() {
         2024-03-12 | 00:30 | 本人 | 接通 | 客户称明天还款\n\
         2024-03-12 | 10:20 | 本人 | 接通 | 客户确认周五还款\n\
         2024-03-12 | 23:10 | 本人 | 主动来电 | 客户主动来电询问还款渠道\n";
-    let findings = check(text);
-    assert_eq!(
-        lines(&findings, Category::Harassment),
-        [4, 5],
-        "{findings:#?}"
-    );
+    assert_lines(text, Category::Harassment, &[4, 5]);
 }
 
 #[test]
@@ -199,9 +191,8 @@ fn the_third_attempt_within_half_an_hour_is_harassment() {
         14:06 致电其单位前台，请转告回电\n\
         14:09 呼出 被挂断\n\
         16:30 呼出 未接通\n";
-    let findings = check(text);
     // The call to the employer is counted apart from the debtor's.
-    assert_eq!(lines(&findings, Category::Harassment), [5], "{findings:#?}");
+    assert_lines(text, Category::Harassment, &[5]);
 }
 
 #[test]
@@ -210,8 +201,7 @@ fn a_collector_message_sent_at_night_is_harassment() {
         小周-贷后 2024/03/09 21:50：在吗？今天的还款什么时候到账？\n\
         孙某 2024/03/09 23:58：明天发工资就还\n\
         小周-贷后 2024/03/10 00:13：欠款今天必须处理。\n";
-    let findings = check(text);
-    assert_eq!(lines(&findings, Category::Harassment), [4], "{findings:#?}");
+    assert_lines(text, Category::Harassment, &[4]);
 }
 
 #[test]
@@ -224,12 +214,7 @@ fn a_night_message_is_harassment_whatever_it_says() {
         2024/05/03 02:40 老周-催收部：睡了吗？\n\
         2024/05/03 02:41 老周-催收部：起来聊聊。\n\
         2024/05/03 09:10 周某：你半夜发什么消息\n";
-    let findings = check(text);
-    assert_eq!(
-        lines(&findings, Category::Harassment),
-        [4, 5],
-        "{findings:#?}"
-    );
+    assert_lines(text, Category::Harassment, &[4, 5]);
 }
 
 #[test]
@@ -250,8 +235,7 @@ fn call_notes_kept_in_english_are_contacts() {
         03/02 10:15 OB call self, NA\n\
         03/02 23:20 OB call self, RPC, PTP 03/05\n\
         03/03 09:40 IB call from cust, paid\n";
-    let findings = check(text);
-    assert_eq!(lines(&findings, Category::Harassment), [3], "{findings:#?}");
+    assert_lines(text, Category::Harassment, &[3]);
 }
 
 #[test]
@@ -261,10 +245,5 @@ fn call_durations_are_not_chat_times() {
         2024-11-03 05:48:02 未接通\n\
         2024-11-03 05:51:40 接通 00:00:06\n\
         2024-11-03 10:15:33 接通 00:02:41\n";
-    let findings = check(text);
-    assert_eq!(
-        lines(&findings, Category::Harassment),
-        [2, 3],
-        "{findings:#?}"
-    );
+    assert_lines(text, Category::Harassment, &[2, 3]);
 }
