@@ -664,16 +664,7 @@ impl Checker {
         if source.line_of(sentence) < source.line_of(span.start) {
             span.start = sentence;
         }
-        Finding {
-            rule: self.rules.rules[fired.rule].info.clone(),
-            start: source.position(span.start),
-            end: source.position(span.end),
-            span,
-            speaker: read.role,
-            addressee: read.addressee,
-            matched,
-            context: Some(context),
-        }
+        self.unit_finding(source, span, fired.rule, read, context, matched)
     }
 
     /// The finding of fact rule `rule` on `unit`: the whole unit, as the
@@ -691,6 +682,20 @@ impl Checker {
         let span = unit
             .text
             .original_range(start..text.trim_end().len().max(start));
+        self.unit_finding(source, span, rule, read, context, Vec::new())
+    }
+
+    /// The finding of rule `rule` at `span` of the original text, in a
+    /// unit read as `read`.
+    fn unit_finding(
+        &self,
+        source: &SourceFile,
+        span: std::ops::Range<usize>,
+        rule: usize,
+        read: &UnitReading,
+        context: Context,
+        matched: Vec<String>,
+    ) -> Finding {
         Finding {
             rule: self.rules.rules[rule].info.clone(),
             start: source.position(span.start),
@@ -698,7 +703,7 @@ impl Checker {
             span,
             speaker: read.role,
             addressee: read.addressee,
-            matched: Vec::new(),
+            matched,
             context: Some(context),
         }
     }
