@@ -247,3 +247,23 @@ fn call_durations_are_not_chat_times() {
         2024-11-03 10:15:33 接通 00:02:41\n";
     assert_lines(text, Category::Harassment, &[2, 3]);
 }
+
+#[test]
+fn a_collector_posting_in_a_group_chat_tells_everyone_in_it() {
+    let text = "群聊：“郑凯家人群”（群主：贷后-小林）\n\
+        小林 20:01：各位好，拉大家进来是因为郑凯在我们这边借款 9,200 元，已经逾期两个月。\n\
+        郑凯姑姑 20:05：我们又不知道这事，你找他本人去。\n\
+        小林 20:07：他电话一直不接，你们谁见到他让他把钱还上。\n\
+        郑凯 20:10：你把我家人拉进来干什么！\n\
+        小林 20:12：那你今天给个还款时间。\n";
+    assert_lines(text, Category::ThirdPartyDisclosure, &[2, 4, 6]);
+}
+
+#[test]
+fn a_private_chat_with_the_debtor_discloses_nothing() {
+    let text = "聊天记录：郑凯（借款人）\n\
+        小林 20:01：郑先生您好，您在我们这边的借款 9,200 元已经逾期两个月。\n\
+        郑凯 20:05：知道了，月底发工资还。\n\
+        小林 20:07：好的，麻烦您今天先给个还款时间。\n";
+    assert_lines(text, Category::ThirdPartyDisclosure, &[]);
+}

@@ -14,7 +14,7 @@
 //! - in a transcript only the agent side is judged; a speaker whose side
 //!   no label tells is recognised by what they say;
 //! - the addressee is the debtor unless a label, the callee's words, the
-//!   agent's words, a heading or a narrative line ("亲属接通后") says a
+//!   agent's words, a heading, a narrative line ("亲属接通后") or a group chat says a
 //!   third party is listening.
 
 use serde::Serialize;
@@ -66,11 +66,14 @@ pub enum Cue {
     /// 单位", a row whose relation column says 配偶): counted apart from
     /// the debtor's when contacts repeat.
     ThirdPartyContact,
+    /// The chat is held in a group ("群聊：…", "邀请…加入了群聊"): from
+    /// here on, everyone in it reads what the collector posts.
+    GroupChat,
 }
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 16] = [
+    pub const ALL: [Cue; 17] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -87,6 +90,7 @@ impl Cue {
         Cue::Collection,
         Cue::ContactAttempt,
         Cue::ThirdPartyContact,
+        Cue::GroupChat,
     ];
 
     /// The cue's key in rule files.
@@ -108,6 +112,7 @@ impl Cue {
             Cue::Collection => "collection",
             Cue::ContactAttempt => "contact_attempt",
             Cue::ThirdPartyContact => "third_party_contact",
+            Cue::GroupChat => "group_chat",
         }
     }
 
@@ -634,6 +639,9 @@ fn is_cjk(c: char) -> bool {
 struct AddresseeTracker {
     dialogue: bool,
     conversation: Option<Addressee>,
+    /// The chat has shown it is held in a group: no one's words make the
+    /// debtor the only reader again.
+    group: bool,
     /// The label of the last callee line, to notice a change of callee.
     last_callee_label: Option<LabelKind>,
 }
@@ -643,6 +651,7 @@ impl AddresseeTracker {
         AddresseeTracker {
             dialogue,
             conversation: None,
+            group: false,
             last_callee_label: None,
         }
     }
@@ -663,6 +672,12 @@ impl AddresseeTracker {
             } else {
                 Addressee::Unknown
             };
+        }
+        // The line that says so (a title, a system message) is no post.
+        let in_group = self.group;
+        self.group |= cues.has(Cue::GroupChat);
+        if in_group {
+            return Addressee::ThirdParty;
         }
         match role {
             Role::Customer => {
