@@ -267,3 +267,23 @@ fn a_private_chat_with_the_debtor_discloses_nothing() {
         小林 20:07：好的，麻烦您今天先给个还款时间。\n";
     assert_lines(text, Category::ThirdPartyDisclosure, &[]);
 }
+
+#[test]
+fn a_chat_export_with_clock_times_before_names_is_a_chat() {
+    // One collector answering several people once each; the times are
+    // wall-clock times, so the last post is a night contact.
+    let text = "[19:40] 贷后阿伟：周女士，今天的还款还没到账。\n\
+        [19:45] 周女士：明天一定还。\n\
+        [19:46] 周女士老公：你们别老发了。\n\
+        [19:50] 贷后阿伟：那就明天中午前，逾期费用每天都在涨。\n\
+        [23:58] 贷后阿伟：在吗？钱准备好了没有？\n";
+    assert_lines(text, Category::Harassment, &[5]);
+}
+
+#[test]
+fn recording_offsets_before_labels_are_no_clock_times() {
+    let text = "[00:05] 坐席：您好，这里是安和消费金融。\n\
+        [00:09] 客户：嗯，什么事？\n\
+        [00:14] 坐席：您的账单已经逾期 5 天，麻烦今天处理一下。\n";
+    assert_lines(text, Category::Harassment, &[]);
+}

@@ -150,6 +150,15 @@ static LEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("date pattern is valid")
 });
 
+/// A bare clock time without seconds opening a line (`[10:02] `).
+static LEADING_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\[?(\d{1,2}):(\d{2})\]?\s*[^\d:：\s]").expect("clock pattern is valid")
+});
+
+/// Before this time of day a file's first bare clock time is a recording's
+/// offset (`[00:05]`, `[00:42]`), from it on a chat's wall clock.
+const FIRST_WALL_CLOCK: u16 = 60;
+
 /// A label before a colon, with an optional chat time between them
 /// (`许大伟 11:02：`, `东哥-资产部 2024/07/03 01:05：`).
 static COLON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -259,6 +268,9 @@ struct Candidate {
     /// A chat time stood between label and colon, or a date-time before
     /// the label.
     timed: bool,
+    /// Minutes of a bare clock time before the label (`[10:02] 小王：`):
+    /// a chat's wall-clock time, or a recording's offset (`[00:05]`).
+    leading_clock: Option<u16>,
     /// Found by the pattern for labels followed by a space.
     spaced_only: bool,
 }
@@ -266,10 +278,22 @@ struct Candidate {
 /// Finds the speakers of `source` and the label of each line.
 pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
     let lines: Vec<Range<usize>> = source.lines().map(|(_, range)| range).collect();
-    let candidates: Vec<Option<Candidate>> = lines
+    let mut candidates: Vec<Option<Candidate>> = lines
         .iter()
         .map(|range| candidate(&source.text[range.clone()]))
         .collect();
+    // Bare clock times before labels are a chat's wall clock unless the
+    // first of them reads like the start of a recording.
+    let wall_clock = candidates
+        .iter()
+        .flatten()
+        .find_map(|c| c.leading_clock)
+        .is_some_and(|first| first >= FIRST_WALL_CLOCK);
+    if wall_clock {
+        for c in candidates.iter_mut().flatten() {
+            c.timed |= c.leading_clock.is_some();
+        }
+    }
 
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for c in candidates.iter().flatten().filter(|c| !c.spaced_only) {
@@ -311,7 +335,11 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
         .iter()
         .filter(|range| !source.text[(*range).clone()].trim().is_empty())
         .count();
-    let dialogue = generic.len() >= 2 && generic_lines * 10 >= text_lines * 3;
+    // One recurring name among several others is a dialogue too: a
+    // collector answering many people once each in a group chat.
+    let names = counts.len() - counts.keys().filter(|n| NOT_SPEAKERS.contains(n)).count();
+    let dialogue = (generic.len() >= 2 || (generic.len() == 1 && names >= 3))
+        && generic_lines * 10 >= text_lines * 3;
     // Likewise names with a chat time make a chat export when such lines
     // are a good share of the text.
     let timed_lines = candidates.iter().flatten().filter(|c| c.timed).count();
@@ -376,10 +404,16 @@ fn candidate(line: &str) -> Option<Candidate> {
                 && name.contains(char::is_alphabetic)
                 && !split_time
             {
+                let leading_clock = LEADING_CLOCK.captures(line).and_then(|clock| {
+                    let hours: u16 = clock[1].parse().ok()?;
+                    let minutes: u16 = clock[2].parse().ok()?;
+                    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
+                });
                 return Some(Candidate {
                     name: name.to_string(),
                     content_start: caps.get(0)?.end(),
                     timed: caps.get(2).is_some() || LEADING_DATE.is_match(line),
+                    leading_clock,
                     spaced_only: false,
                 });
             }
@@ -395,6 +429,7 @@ fn candidate(line: &str) -> Option<Candidate> {
                 name,
                 content_start: caps.get(0)?.end(),
                 timed: false,
+                leading_clock: None,
                 spaced_only: false,
             });
         }
@@ -405,6 +440,7 @@ fn candidate(line: &str) -> Option<Candidate> {
                 name: caps.get(1)?.as_str().to_string(),
                 content_start: caps.get(0)?.end(),
                 timed: false,
+                leading_clock: None,
                 spaced_only: false,
             });
         }
@@ -414,6 +450,7 @@ fn candidate(line: &str) -> Option<Candidate> {
         name: caps.get(1)?.as_str().to_string(),
         content_start: caps.get(0)?.end(),
         timed: false,
+        leading_clock: None,
         spaced_only: true,
     })
 }
