@@ -327,6 +327,11 @@ impl Document<'_> {
                 .section
                 .map_or(SectionRole::Prescribed, |h| section_role(cues[h]));
             let label = unit.speaker.and_then(|s| sides[s]);
+            // Each stamped entry of a log is the collector's record again,
+            // whoever a field of an earlier entry named ("客户：黄某").
+            if genre == Genre::CallLog && unit.stamp.is_some() && unit.speaker.is_none() {
+                current_role = Role::Agent;
+            }
             if let Some(side) = label {
                 current_role = match side {
                     LabelKind::Agent => Role::Agent,
