@@ -89,10 +89,14 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
         (?:(?:【[^】\d]{1,8}】|\d{1,3}\s*[|｜.、)）]|[-*•·]
              |(?:次日|当日|当天|今日|今天|昨日|昨天|隔日|翌日|[A-Za-z]{1,2}\d{0,2}|第\s*\d{1,3}\s*[天日通次条])[：:，,]?)\s*)?
         (?:(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?
-             (?:\s*[|｜]?\s*(?P<h0>[01]?\d|2[0-4])[:：](?P<m0>[0-5]\d))?
-           |(?P<h1>[01]?\d|2[0-4])[:：](?P<m1>[0-5]\d))
+             (?:\s*[|｜]?\s*(?P<h0>[01]?\d|2[0-4])[:：](?P<m0>[0-5]\d)
+               |\s*(?P<p0>凌晨|半夜|深夜|夜里|夜间|晚上|晚间|傍晚|清晨|早上|早晨|上午|中午|下午)?\s*
+                (?P<s0>[012]?\d|[一二两三四五六七八九十]{1,3})点(?P<half0>半)?(?:(?P<sm0>[0-5]?\d)分?)?)?
+           |(?P<h1>[01]?\d|2[0-4])[:：](?P<m1>[0-5]\d)
+           |(?P<p1>凌晨|半夜|深夜|夜里|夜间|晚上|晚间|傍晚|清晨|早上|早晨|上午|中午|下午)\s*
+                (?P<s1>[012]?\d|[一二两三四五六七八九十]{1,3})点(?P<half1>半)?(?:(?P<sm1>[0-5]?\d)分?)?)
         (?:[:：][0-5]\d)?
-        (?:\s*[-—–~～至到]+\s*(?P<h2>[01]?\d|2[0-4])[:：](?P<m2>[0-5]\d))?",
+        (?:\s*[-—–~～至到]+\s*(?:次日|翌日|凌晨|第二天)?\s*(?P<h2>[01]?\d|2[0-4])[:：](?P<m2>[0-5]\d))?",
     )
     .expect("stamp pattern is valid")
 });
@@ -128,7 +132,19 @@ impl Stamp {
             (Some(m @ 1..=12), Some(d @ 1..=31)) => Some((m as u8, d as u8)),
             _ => None,
         };
-        let start = clock("h0", "m0").or_else(|| clock("h1", "m1"));
+        let spoken = |p: &str, h: &str, half: &str, m: &str| {
+            let hour = spoken_hour(caps.name(p).map(|m| m.as_str()), caps.name(h)?.as_str())?;
+            let minute = if caps.name(half).is_some() {
+                30
+            } else {
+                number(m).unwrap_or(0)
+            };
+            Some(ClockTime(hour * 60 + minute))
+        };
+        let start = clock("h0", "m0")
+            .or_else(|| clock("h1", "m1"))
+            .or_else(|| spoken("p0", "s0", "half0", "sm0"))
+            .or_else(|| spoken("p1", "s1", "half1", "sm1"));
         let stamp = Stamp {
             date,
             start,
@@ -144,6 +160,49 @@ impl Stamp {
             .into_iter()
             .flatten()
             .any(|t| quiet.contains(t.0))
+    }
+}
+
+/// The hour of day of a spoken time: `period` (晚上, 凌晨 …) and the hour
+/// as digits or Chinese numerals (`11`, `十一`); `晚上11点` is 23:00,
+/// `凌晨1点` 01:00, `夜里12点` midnight.
+fn spoken_hour(period: Option<&str>, hour: &str) -> Option<u16> {
+    let hour = match hour.parse::<u16>() {
+        Ok(h) => h,
+        Err(_) => chinese_number(hour)?,
+    };
+    if hour > 24 {
+        return None;
+    }
+    let afternoon = matches!(
+        period,
+        Some("下午" | "晚上" | "晚间" | "傍晚" | "夜里" | "夜间" | "深夜")
+    );
+    Some(match hour {
+        12 | 24 if afternoon || matches!(period, Some("半夜" | "凌晨")) => 0,
+        // 夜里两点, 深夜三点: small hours, not afternoon ones.
+        1..=5 if matches!(period, Some("夜里" | "夜间" | "深夜")) => hour,
+        1..=11 if afternoon => hour + 12,
+        _ => hour % 24,
+    })
+}
+
+/// A number from one to ninety-nine written in Chinese numerals.
+fn chinese_number(text: &str) -> Option<u16> {
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .find(c)
+            .map(|i| (i / 3) as u16)
+            .or((c == '两').then_some(2))
+    };
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+        [d] => digit(*d),
+        _ => None,
     }
 }
 
@@ -219,6 +278,21 @@ mod tests {
             assert_eq!(stamp.start, clock(start), "{text}");
             assert_eq!(stamp.end, end.and_then(clock), "{text}");
         }
+        for (text, start) in [
+            ("7/3 晚上11点 拨打本人", "23:00"),
+            ("3月18日 凌晨一点半 再次敲门", "01:30"),
+            ("深夜两点 连拨本人 5 次", "02:00"),
+            ("晚上十二点 到其楼下", "00:00"),
+            ("下午3点20分 致电其单位", "15:20"),
+            ("20:30–次日 01:10 在客户门口等候", "20:30"),
+        ] {
+            let stamp = Stamp::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(stamp.start, clock(start), "{text}");
+        }
+        assert_eq!(
+            Stamp::parse("20:30–次日 01:10 在客户门口等候").unwrap().end,
+            clock("01:10")
+        );
         let dated = Stamp::parse("7/3 下午打给其弟弟").unwrap();
         assert_eq!((dated.date, dated.start), (Some((7, 3)), None));
         let dated = Stamp::parse("4.16 未还款，再打本人").unwrap();
@@ -229,6 +303,7 @@ mod tests {
             "第三方联系 214 通",
             "",
             "2024年是关键一年",
+            "3点建议",
         ] {
             assert!(Stamp::parse(text).is_none(), "{text}");
         }

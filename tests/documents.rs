@@ -287,3 +287,23 @@ fn recording_offsets_before_labels_are_no_clock_times() {
         [00:14] 坐席：您的账单已经逾期 5 天，麻烦今天处理一下。\n";
     assert_lines(text, Category::Harassment, &[]);
 }
+
+#[test]
+fn the_steps_of_one_visit_are_no_repeated_calls_but_count_at_night() {
+    let text = "外访记录 外访员：秦川\n\
+        19:05 到达借款人住址，敲门无人应答。\n\
+        19:15 在门口等候。\n\
+        19:30 再次敲门，借款人开门，说明来意后约定月底还款。\n\
+        晚上11点 再次上门，在楼下等候借款人。\n";
+    assert_lines(text, Category::Harassment, &[5]);
+}
+
+#[test]
+fn calls_to_the_debtor_minutes_apart_are_repeated_calls() {
+    let text = "外呼记录 借款人：汪某 逾期 40 天\n\
+        10:01 拨打本人，未接。\n\
+        10:03 拨打本人，未接。\n\
+        10:05 拨打本人，未接。\n\
+        10:08 拨打其母亲，请其转告回电。\n";
+    assert_lines(text, Category::Harassment, &[4]);
+}

@@ -63,9 +63,12 @@ pub enum Cue {
     /// made.
     ContactAttempt,
     /// A log entry of a contact with someone other than the debtor ("致电其
-    /// 单位", a row whose relation column says 配偶): counted apart from
-    /// the debtor's when contacts repeat.
+    /// 单位", a row whose relation column says 配偶): not counted with the
+    /// debtor's calls when contacts repeat.
     ThirdPartyContact,
+    /// A log entry of a step of a visit (上门, 敲门, 在门口等候): at night
+    /// a contact, but no repeated call.
+    Visit,
     /// The chat is held in a group ("群聊：…", "邀请…加入了群聊"): from
     /// here on, everyone in it reads what the collector posts.
     GroupChat,
@@ -73,7 +76,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 17] = [
+    pub const ALL: [Cue; 18] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -90,6 +93,7 @@ impl Cue {
         Cue::Collection,
         Cue::ContactAttempt,
         Cue::ThirdPartyContact,
+        Cue::Visit,
         Cue::GroupChat,
     ];
 
@@ -112,6 +116,7 @@ impl Cue {
             Cue::Collection => "collection",
             Cue::ContactAttempt => "contact_attempt",
             Cue::ThirdPartyContact => "third_party_contact",
+            Cue::Visit => "visit",
             Cue::GroupChat => "group_chat",
         }
     }
@@ -426,27 +431,30 @@ impl Document<'_> {
     }
 
     /// Marks the log entries of contact attempts made in the quiet hours,
-    /// and those that follow [`REPEAT_COUNT`] others to the same side
-    /// (the debtor, or someone else) within [`REPEAT_WINDOW`] minutes on
-    /// the same day. The cells of a table row are one entry.
+    /// and the calls and messages to the debtor that follow
+    /// [`REPEAT_COUNT`] others within [`REPEAT_WINDOW`] minutes on the same
+    /// day. The cells of a table row are one entry.
     fn read_contacts(&self, cues: &[Cues], quiet: QuietHours, units: &mut [UnitReading]) {
-        // (line, (day, to a third party), minute) of each attempt with a
-        // time, in text order.
-        type Attempt = (usize, (Option<(u8, u8)>, bool), u16);
+        // (line, day, minute) of each call or message to the debtor with a
+        // time, in text order. The steps of one visit, and calls to the
+        // debtor's different relatives, are no repetition.
+        type Attempt = (usize, Option<(u8, u8)>, u16);
         let mut attempts: Vec<Attempt> = Vec::new();
         let mut day = None;
         for (index, unit) in self.units.iter().enumerate() {
             let Some(stamp) = unit.stamp else { continue };
             day = stamp.date.or(day);
-            if !cues[index].has(Cue::ContactAttempt) {
+            let cue = cues[index];
+            if !cue.has(Cue::ContactAttempt) {
                 continue;
             }
             units[index].night_contact = stamp.in_quiet_hours(quiet);
             if let Some(time) = stamp.start
+                && !cue.has(Cue::ThirdPartyContact)
+                && !cue.has(Cue::Visit)
                 && attempts.last().is_none_or(|&(line, ..)| line != unit.line)
             {
-                let third_party = cues[index].has(Cue::ThirdPartyContact);
-                attempts.push((unit.line, (day, third_party), time.0));
+                attempts.push((unit.line, day, time.0));
             }
         }
         // Lines of the repeated attempts, ascending. A log runs forward in
@@ -455,14 +463,13 @@ impl Document<'_> {
         let repeated: Vec<usize> = attempts
             .iter()
             .enumerate()
-            .filter(|&(k, &(_, (day, side), minute))| {
+            .filter(|&(k, &(_, day, minute))| {
                 attempts[..k]
                     .iter()
                     .rev()
-                    .take_while(|&&(_, (d, _), m)| {
+                    .take_while(|&&(_, d, m)| {
                         d == day && m <= minute && minute - m <= REPEAT_WINDOW
                     })
-                    .filter(|&&(_, (_, s), _)| s == side)
                     .count()
                     >= REPEAT_COUNT
             })
