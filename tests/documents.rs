@@ -307,3 +307,18 @@ fn calls_to_the_debtor_minutes_apart_are_repeated_calls() {
         10:08 拨打其母亲，请其转告回电。\n";
     assert_lines(text, Category::Harassment, &[4]);
 }
+
+#[test]
+fn situation_labels_in_a_script_are_no_debtor_speaking() {
+    let text = "【逾期 M1 话术】\n\
+        开场：您好，我是安和消费金融的专员，工号 A1024。\n\
+        客户拒绝：那我们只能天天晚上十二点给你打，打到你还为止。\n\
+        施压：再不还，我们就去你单位找你领导说说你欠钱的事。\n";
+    let findings = check(text);
+    assert_eq!(lines(&findings, Category::Harassment), [3], "{findings:#?}");
+    assert_eq!(
+        lines(&findings, Category::ThirdPartyDisclosure),
+        [4],
+        "{findings:#?}"
+    );
+}

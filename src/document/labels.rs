@@ -31,6 +31,9 @@ pub struct SpeakerLabels {
     pub debtor: Vec<String>,
     /// Labels of callees who are not the debtor (联系人, 第三方, 家属).
     pub third_party: Vec<String>,
+    /// Words that, after a debtor label, name a situation of a script
+    /// (`客户拒绝：`, `客户失联：`): the line is the agent's answer to it.
+    pub situation: Vec<String>,
 }
 
 /// Which side a speaker label names.
@@ -69,18 +72,34 @@ impl SpeakerLabels {
     /// The side a label names by a side word in it: a name tied to a side
     /// (`催收-小马`, `说话人A（催收员）`, `催收小王`), not a phrase that
     /// happens to start with one (`客户不配合时改称`).
+    ///
+    /// A debtor word followed by a situation word is a situation in a
+    /// script (`客户拒绝：`, `客户失联：`), answered by the agent.
     fn kind_of_name(&self, name: &str) -> Option<LabelKind> {
         let parts: Vec<&str> = name
             .split(['-', '（', '(', '）', ')', '·', '_', ' '])
             .filter(|p| !p.is_empty())
             .collect();
-        let short = parts.iter().all(|p| p.chars().count() <= 4);
-        self.kind_where(|l| {
-            short
-                && parts
-                    .iter()
-                    .any(|p| p.contains(l) && p.chars().count() - l.chars().count() <= 2)
-        })
+        if parts.iter().any(|p| p.chars().count() > 4) {
+            return None;
+        }
+        let kind = self.kind_where(|l| {
+            parts
+                .iter()
+                .any(|p| p.contains(l) && p.chars().count() - l.chars().count() <= 2)
+        });
+        let situation = |l: &str| {
+            parts.iter().any(|p| {
+                p.strip_prefix(l)
+                    .is_some_and(|rest| self.situation.iter().any(|w| rest.starts_with(w.as_str())))
+            })
+        };
+        match kind {
+            Some(LabelKind::Debtor) if self.debtor.iter().any(|l| situation(l)) => {
+                Some(LabelKind::Agent)
+            }
+            kind => kind,
+        }
     }
 
     fn kind_where(&self, found: impl Fn(&str) -> bool) -> Option<LabelKind> {
@@ -534,6 +553,7 @@ mod tests {
             agent: list(&["坐席", "催收员", "催收", "专员", "资产部", "外呼坐席"]),
             debtor: list(&["客户", "借款人", "被叫"]),
             third_party: list(&["联系人", "家属", "第三方", "同事"]),
+            situation: list(&["拒绝"]),
         }
     }
 

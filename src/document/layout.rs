@@ -277,6 +277,7 @@ mod tests {
             agent: vec!["坐席".into()],
             debtor: vec!["客户".into()],
             third_party: vec![],
+            situation: vec![],
         };
         let speakers = find_speakers(&source, &labels);
         layout(&source, &speakers)

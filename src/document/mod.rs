@@ -368,6 +368,7 @@ mod tests {
             agent: list(&["坐席", "客服", "催收"]),
             debtor: list(&["客户"]),
             third_party: list(&["家属"]),
+            situation: vec![],
         }
     }
 

@@ -337,6 +337,11 @@ impl Document<'_> {
             if genre == Genre::CallLog && unit.stamp.is_some() && unit.speaker.is_none() {
                 current_role = Role::Agent;
             }
+            // Outside a dialogue an unlabelled line is the agent's, not the
+            // continuation of a labelled one.
+            if !genre.is_dialogue() && unit.speaker.is_none() {
+                current_role = Role::Agent;
+            }
             if let Some(side) = label {
                 current_role = match side {
                     LabelKind::Agent => Role::Agent,

@@ -196,6 +196,7 @@ impl<'a> Compiler<'a> {
                 agent: s.agent.clone(),
                 debtor: s.debtor.clone(),
                 third_party: s.third_party.clone(),
+                situation: s.situation.clone(),
             });
         let mut context = ContextCues::default();
         let cues: Vec<_> = std::mem::take(&mut self.cues).into_iter().collect();

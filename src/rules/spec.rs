@@ -42,6 +42,10 @@ pub struct SpeakersSpec {
     pub debtor: Vec<String>,
     /// Labels of callees who are not the debtor.
     pub third_party: Vec<String>,
+    /// Words that, after a debtor label, name a situation of a script
+    /// (`客户拒绝：`) whose line is the agent's answer.
+    #[serde(default)]
+    pub situation: Vec<String>,
 }
 
 /// One rule.
