@@ -261,6 +261,11 @@ pub enum SectionRole {
 /// context: a call or a page, not a whole file of unrelated dialogues.
 const COLLECTION_REACH: usize = 40;
 
+/// Within that reach, at least one unit in this many must talk of a debt:
+/// one mention of 欠钱 among eighty social-media comments makes no
+/// collection document.
+const COLLECTION_SHARE: usize = 10;
+
 /// Contact attempts within this many minutes of each other are "again and
 /// again within a short time" (GUIDELINES.md, "Call logs and notes carry
 /// metadata") once there are more than [`REPEAT_COUNT`] of them.
@@ -290,6 +295,8 @@ pub struct UnitReading {
     /// Whether it is a log entry of a contact attempt that follows
     /// [`REPEAT_COUNT`] others within [`REPEAT_WINDOW`] minutes.
     pub repeated_contact: bool,
+    /// Whether it is the document's only unit.
+    pub standalone: bool,
 }
 
 impl UnitReading {
@@ -299,7 +306,21 @@ impl UnitReading {
             DocumentFact::Collection => self.collection,
             DocumentFact::NightContact => self.night_contact,
             DocumentFact::RepeatedContact => self.repeated_contact,
+            DocumentFact::Standalone => self.standalone,
         }
+    }
+
+    /// Whether every fact of `facts` (a set of [`DocumentFact::bit`]s)
+    /// holds for the unit.
+    pub fn holds_all(&self, facts: u8) -> bool {
+        self.first_missing(facts).is_none()
+    }
+
+    /// The first fact of `facts` that does not hold for the unit.
+    pub fn first_missing(&self, facts: u8) -> Option<DocumentFact> {
+        DocumentFact::ALL
+            .into_iter()
+            .find(|&f| facts & f.bit() != 0 && !self.holds(f))
     }
 }
 
@@ -405,21 +426,31 @@ impl Document<'_> {
                 collection: false,
                 night_contact: false,
                 repeated_contact: false,
+                standalone: false,
             });
         }
-        // Where debt talk is, by unit index, to tell each unit whether some
-        // lies within reach (or in the title).
+        // Where debt talk is, by unit index, to tell each unit whether
+        // enough of it lies within reach (or in the title).
         let debt_talk: Vec<usize> = (0..cues.len())
             .filter(|&i| cues[i].has(Cue::Collection))
             .collect();
         let titled = debt_talk.first() == Some(&0) && self.units[0].heading;
+        let standalone = self
+            .units
+            .iter()
+            .filter(|u| !u.text.as_str().trim().is_empty())
+            .count()
+            == 1;
+        let last = units.len().saturating_sub(1);
         for (index, read) in units.iter_mut().enumerate() {
-            let nearest =
-                debt_talk.partition_point(|&i| i < index.saturating_sub(COLLECTION_REACH));
-            read.collection = titled
-                || debt_talk
-                    .get(nearest)
-                    .is_some_and(|&i| i <= index + COLLECTION_REACH);
+            let (from, to) = (
+                index.saturating_sub(COLLECTION_REACH),
+                (index + COLLECTION_REACH).min(last),
+            );
+            let near =
+                debt_talk.partition_point(|&i| i <= to) - debt_talk.partition_point(|&i| i < from);
+            read.collection = titled || (near > 0 && near * COLLECTION_SHARE > to - from);
+            read.standalone = standalone;
         }
         match genre {
             Genre::CallLog => self.read_contacts(cues, quiet, &mut units),

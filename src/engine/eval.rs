@@ -55,7 +55,7 @@ impl<'a> Line<'a> {
         View {
             line: self,
             window: 0..self.text.len(),
-            presumed: false,
+            presumed: 0,
         }
     }
 
@@ -69,7 +69,7 @@ impl<'a> Line<'a> {
         let pieces = pieces.into_iter().flatten().map(|window| View {
             line: self,
             window,
-            presumed: false,
+            presumed: 0,
         });
         whole.into_iter().chain(pieces)
     }
@@ -82,7 +82,7 @@ impl<'a> Line<'a> {
             .map(|window| View {
                 line: self,
                 window,
-                presumed: false,
+                presumed: 0,
             })
             .into_iter()
     }
@@ -103,17 +103,19 @@ impl<'a> Line<'a> {
 pub struct View<'a> {
     line: &'a Line<'a>,
     window: Range<usize>,
-    /// Whether document facts ([`Node::Document`]) are presumed to hold.
-    presumed: bool,
+    /// The document facts ([`Node::Document`]) presumed to hold, as a
+    /// set of [`DocumentFact::bit`]s.
+    presumed: u8,
 }
 
 impl View<'_> {
-    /// The same stretch with document facts presumed to hold: a line is
-    /// judged twice by rules that require one, and the document reading
-    /// settles whether the second judgement counts.
-    pub fn presuming(&self) -> View<'_> {
+    /// The same stretch with the document facts of `facts` (a set of
+    /// [`DocumentFact::bit`]s) presumed to hold: a line is judged again by
+    /// rules that require some, and the document reading settles whether
+    /// that judgement counts.
+    pub fn presuming(&self, facts: u8) -> View<'_> {
         View {
-            presumed: true,
+            presumed: facts,
             ..self.clone()
         }
     }
@@ -208,7 +210,7 @@ pub fn eval_into(node: &Node, view: &View<'_>, evidence: &mut Vec<Occurrence>) -
             evidence.truncate(mark);
             !matched
         }
-        Node::Document(_) => view.presumed,
+        Node::Document(fact) => view.presumed & fact.bit() != 0,
     }
 }
 

@@ -474,15 +474,10 @@ impl Checker {
             Decision::NotJudged
         } else if fired.forbidden {
             Decision::Forbidden
-        } else if let Some(&fact) = fired
-            .presumed
-            .then(|| {
-                self.rules.rules[fired.rule]
-                    .facts
-                    .iter()
-                    .find(|&&f| !read.holds(f))
-            })
-            .flatten()
+        } else if let Some(fact) = (!fired.presumed.is_empty()
+            && !fired.presumed.iter().any(|&facts| read.holds_all(facts)))
+        .then(|| read.first_missing(fired.presumed[0]))
+        .flatten()
         {
             Decision::FactMissing(fact)
         } else {

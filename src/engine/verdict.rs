@@ -52,9 +52,10 @@ pub struct Fired {
     /// Whether the sentence of the evidence forbids or condemns what it
     /// says ([`Cue::Forbids`]): "不得说“我们是法院的”".
     pub forbidden: bool,
-    /// Whether the rule fires only if the document facts it requires
-    /// hold ([`Node::Document`](crate::rules::Node::Document)).
-    pub presumed: bool,
+    /// The sets of document facts ([`Node::Document`](crate::rules::Node::Document),
+    /// as [`DocumentFact::bit`](crate::rules::DocumentFact::bit)s) under any
+    /// of which the rule fires; empty when it fires whatever the document.
+    pub presumed: Box<[u8]>,
 }
 
 impl Fired {
@@ -109,15 +110,27 @@ impl Checker {
             let rule = &self.rules.rules[index];
             match &rule.matcher {
                 Matcher::Line(when) => {
-                    let mut presumed = false;
+                    let mut presumed = Vec::new();
                     let mut fires_here = line
                         .views(rule.scope)
                         .any(|view| fires(rule, when, &view, &mut evidence));
                     if !fires_here && !rule.facts.is_empty() {
-                        fires_here = line
-                            .views(rule.scope)
-                            .any(|view| fires(rule, when, &view.presuming(), &mut evidence));
-                        presumed = fires_here;
+                        // The smallest sets of the rule's facts under which
+                        // it fires: "collection or standalone" is two sets.
+                        let all = rule.facts.iter().fold(0u8, |set, f| set | f.bit());
+                        let mut subsets: Vec<u8> = (1..=all).filter(|s| s & !all == 0).collect();
+                        subsets.sort_by_key(|s| s.count_ones());
+                        for facts in subsets {
+                            if presumed.iter().any(|&p: &u8| p | facts == facts) {
+                                continue;
+                            }
+                            if line.views(rule.scope).any(|view| {
+                                fires(rule, when, &view.presuming(facts), &mut evidence)
+                            }) {
+                                presumed.push(facts);
+                            }
+                        }
+                        fires_here = !presumed.is_empty();
                     }
                     if fires_here {
                         let start = evidence.iter().map(|o| o.start).min().unwrap_or(0);
@@ -133,7 +146,7 @@ impl Checker {
                             forbidden: forbidding.is_some_and(|cue| {
                                 line.sentence_of(start).any(|v| matches(cue, &v))
                             }),
-                            presumed,
+                            presumed: presumed.into_boxed_slice(),
                         });
                     }
                 }

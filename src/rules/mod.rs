@@ -230,14 +230,19 @@ pub enum DocumentFact {
     /// The unit is an entry of a call log recording a contact attempt
     /// that follows others within a short time.
     RepeatedContact,
+    /// The document is a single unit: a sentence checked on its own, read
+    /// as said to the debtor. In a longer text without collection context
+    /// (a file of comments or reviews) an insult needs an aim of its own.
+    Standalone,
 }
 
 impl DocumentFact {
     /// Every fact.
-    pub const ALL: [DocumentFact; 3] = [
+    pub const ALL: [DocumentFact; 4] = [
         DocumentFact::Collection,
         DocumentFact::NightContact,
         DocumentFact::RepeatedContact,
+        DocumentFact::Standalone,
     ];
 
     /// The fact's name in rule files.
@@ -246,7 +251,13 @@ impl DocumentFact {
             DocumentFact::Collection => "collection",
             DocumentFact::NightContact => "night_contact",
             DocumentFact::RepeatedContact => "repeated_contact",
+            DocumentFact::Standalone => "standalone",
         }
+    }
+
+    /// The fact as a member of a set of facts held in a `u8`.
+    pub fn bit(self) -> u8 {
+        1 << self as u8
     }
 
     /// The fact named `name` in rule files.
@@ -260,6 +271,7 @@ impl DocumentFact {
             DocumentFact::Collection => "文档为催收语境",
             DocumentFact::NightContact => "日志记录的联系在夜间",
             DocumentFact::RepeatedContact => "日志记录的联系短时间内反复",
+            DocumentFact::Standalone => "单独一句",
         }
     }
 }
