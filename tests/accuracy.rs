@@ -13,6 +13,13 @@
 //!   with PDF wraps, complaints, news and QA reports), written by another
 //!   author to GUIDELINES.md and kept out of rule writing: the estimate of
 //!   accuracy on whole documents.
+//! - `documents-a.jsonl`, `documents-b.jsonl`, `documents-c.jsonl`: three
+//!   more sets of documents by three other authors, written blind to the
+//!   rules with the families of issue 16 in mind (veiled threats, invented
+//!   authorities, log harassment, dialect insults, disclosure by action).
+//!   The misses of a and b were studied, by family, to generalize the
+//!   rules; c was only read for false alarms, so its recall is the honest
+//!   estimate on unseen documents.
 //! - `real/seeds.jsonl`: the real public training material of the project's
 //!   seeds, labelled by us line by line.
 //!
@@ -237,6 +244,32 @@ fn held_out_documents_meet_their_floors() {
             line_f1: FLOOR_DOCUMENTS_LINE_F1,
             category_precision: 0.85,
             category_recall: 0.5,
+        },
+    );
+}
+
+#[test]
+fn documents_studied_for_generalization_meet_their_floors() {
+    for name in ["documents-a.jsonl", "documents-b.jsonl"] {
+        assert_floors(
+            name,
+            Floors {
+                line_f1: 0.84,
+                category_precision: 0.78,
+                category_recall: 0.48,
+            },
+        );
+    }
+}
+
+#[test]
+fn blind_documents_meet_their_floors() {
+    assert_floors(
+        "documents-c.jsonl",
+        Floors {
+            line_f1: 0.80,
+            category_precision: 0.90,
+            category_recall: 0.40,
         },
     );
 }
