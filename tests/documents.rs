@@ -322,3 +322,11 @@ fn situation_labels_in_a_script_are_no_debtor_speaking() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn every_stamped_entry_of_a_message_log_is_a_contact() {
+    let text = "催收短信发送记录（坐席个人号 139****0011）\n\
+        05-02 14:10 周先生，您的借款已逾期 9 天，请尽快登录 APP 还款。\n\
+        05-03 06:50 周先生，今天还款日，请处理一下。\n";
+    assert_lines(text, Category::Harassment, &[3]);
+}

@@ -69,6 +69,9 @@ pub enum Cue {
     /// A log entry of a step of a visit (上门, 敲门, 在门口等候): at night
     /// a contact, but no repeated call.
     Visit,
+    /// The title of a log of messages sent ("催收短信发送记录"): every
+    /// stamped entry under it is a message to someone.
+    MessageLog,
     /// The chat is held in a group ("群聊：…", "邀请…加入了群聊"): from
     /// here on, everyone in it reads what the collector posts.
     GroupChat,
@@ -76,7 +79,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 18] = [
+    pub const ALL: [Cue; 19] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -94,6 +97,7 @@ impl Cue {
         Cue::ContactAttempt,
         Cue::ThirdPartyContact,
         Cue::Visit,
+        Cue::MessageLog,
         Cue::GroupChat,
     ];
 
@@ -117,6 +121,7 @@ impl Cue {
             Cue::ContactAttempt => "contact_attempt",
             Cue::ThirdPartyContact => "third_party_contact",
             Cue::Visit => "visit",
+            Cue::MessageLog => "message_log",
             Cue::GroupChat => "group_chat",
         }
     }
@@ -477,11 +482,15 @@ impl Document<'_> {
         type Attempt = (usize, Option<(u8, u8)>, u16);
         let mut attempts: Vec<Attempt> = Vec::new();
         let mut day = None;
+        // Under a message log's title every entry is a contact.
+        let message_log = cues.first().is_some_and(|c| c.has(Cue::MessageLog));
+        let is_contact =
+            |index: usize| cues[index].has(Cue::ContactAttempt) || (message_log && index > 0);
         for (index, unit) in self.units.iter().enumerate() {
             let Some(stamp) = unit.stamp else { continue };
             day = stamp.date.or(day);
             let cue = cues[index];
-            if !cue.has(Cue::ContactAttempt) {
+            if !is_contact(index) {
                 continue;
             }
             units[index].night_contact = stamp.in_quiet_hours(quiet);
@@ -512,7 +521,7 @@ impl Document<'_> {
             .map(|(_, &(line, ..))| line)
             .collect();
         for (index, unit) in self.units.iter().enumerate() {
-            if cues[index].has(Cue::ContactAttempt) && repeated.binary_search(&unit.line).is_ok() {
+            if is_contact(index) && repeated.binary_search(&unit.line).is_ok() {
                 units[index].repeated_contact = true;
             }
         }
