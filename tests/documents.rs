@@ -330,3 +330,32 @@ fn every_stamped_entry_of_a_message_log_is_a_contact() {
         05-03 06:50 周先生，今天还款日，请处理一下。\n";
     assert_lines(text, Category::Harassment, &[3]);
 }
+
+#[test]
+fn a_qa_report_quotes_violations_but_prescribes_its_recommendations() {
+    let text = "贷后质检报告（第12周）\n\
+        抽检录音：坐席说“你儿子在哪个学校我们都知道”，属于违规，扣10分。\n\
+        改进建议：对拖延的客户可以提一句“你儿子在哪个学校我们这边都有记录”，效果明显。\n";
+    assert_lines(text, Category::Threat, &[3]);
+}
+
+#[test]
+fn one_mention_of_the_debt_makes_a_short_call_a_collection_call() {
+    // Without the debt word, a collector's talk of the debtor's car and of
+    // watching out would be small talk; one 逾期 in the call makes it a threat.
+    let call = "坐席：周先生您好，您的分期已经逾期二十天了。\n\
+        客户：知道了，过几天。\n\
+        坐席：好的。\n\
+        客户：还有事吗？\n\
+        坐席：有。\n\
+        客户：说。\n\
+        坐席：嗯。\n\
+        客户：嗯。\n\
+        坐席：嗯。\n\
+        客户：嗯。\n\
+        坐席：嗯。\n\
+        坐席：您那辆白色轿车还停在小区东门那个车位吧？最近晚上不太平，您多留个心眼。\n";
+    assert_lines(call, Category::Threat, &[12]);
+    let chat = call.replacen("您的分期已经逾期二十天了", "周末的聚会改到六点了", 1);
+    assert_lines(&chat, Category::Threat, &[]);
+}

@@ -45,6 +45,9 @@ pub enum Cue {
     /// The text reports or criticises collection conduct (a complaint,
     /// news, a QA report, advice to debtors).
     Reports,
+    /// A line of a report that recommends what collectors should do
+    /// ("改进建议1：", "可以提一句"): the report prescribes it.
+    Recommends,
     /// A debtor tells what was done to them ("催收说我", "骂我").
     DebtorVoice,
     /// Words typical of the collector in a dialogue ("您的欠款", "我司").
@@ -79,7 +82,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 19] = [
+    pub const ALL: [Cue; 20] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -88,6 +91,7 @@ impl Cue {
         Cue::ForbiddenExample,
         Cue::Forbids,
         Cue::Reports,
+        Cue::Recommends,
         Cue::DebtorVoice,
         Cue::AgentVoice,
         Cue::CalleeVoice,
@@ -112,6 +116,7 @@ impl Cue {
             Cue::ForbiddenExample => "forbidden_example",
             Cue::Forbids => "forbids",
             Cue::Reports => "reports",
+            Cue::Recommends => "recommends",
             Cue::DebtorVoice => "debtor_voice",
             Cue::AgentVoice => "agent_voice",
             Cue::CalleeVoice => "callee_voice",
@@ -271,6 +276,10 @@ const COLLECTION_REACH: usize = 40;
 /// collection document.
 const COLLECTION_SHARE: usize = 10;
 
+/// A document of at most this many units is one conversation or one page:
+/// a single mention of the debt anywhere in it makes it a collection one.
+const ONE_CONVERSATION: usize = 30;
+
 /// Contact attempts within this many minutes of each other are "again and
 /// again within a short time" (GUIDELINES.md, "Call logs and notes carry
 /// metadata") once there are more than [`REPEAT_COUNT`] of them.
@@ -407,7 +416,7 @@ impl Document<'_> {
                 Some(Addressee::ThirdParty) => Addressee::ThirdParty,
                 _ => tracker.observe(role, label, in_third_party_section, cue),
             };
-            let frame = if genre == Genre::Report {
+            let frame = if genre == Genre::Report && !cue.has(Cue::Recommends) {
                 Frame::Reported
             } else if section == SectionRole::ForbiddenExamples
                 || cue.has(Cue::ForbiddenExample)
@@ -418,7 +427,7 @@ impl Document<'_> {
                 Frame::Forbidden
             } else if role == Role::Customer {
                 Frame::Callee
-            } else if matches!(genre, Genre::Script | Genre::Training) {
+            } else if matches!(genre, Genre::Script | Genre::Training | Genre::Report) {
                 Frame::Prescribed
             } else {
                 Frame::Performed
@@ -447,6 +456,7 @@ impl Document<'_> {
             .count()
             == 1;
         let last = units.len().saturating_sub(1);
+        let short = units.len() <= ONE_CONVERSATION;
         for (index, read) in units.iter_mut().enumerate() {
             let (from, to) = (
                 index.saturating_sub(COLLECTION_REACH),
@@ -454,7 +464,8 @@ impl Document<'_> {
             );
             let near =
                 debt_talk.partition_point(|&i| i <= to) - debt_talk.partition_point(|&i| i < from);
-            read.collection = titled || (near > 0 && near * COLLECTION_SHARE > to - from);
+            read.collection =
+                titled || (near > 0 && (short || near * COLLECTION_SHARE > to - from));
             read.standalone = standalone;
         }
         match genre {
