@@ -623,7 +623,10 @@ impl Document<'_> {
             })
             .count();
         let stamped = body.iter().filter(|(_, u)| u.stamp.is_some()).count();
-        let log = stamped * 3 >= body.len() && stamped >= 2;
+        // A single stamped entry of a contact ("23:40 致电本人，未接") is a
+        // log of one entry.
+        let one_entry = body.len() == 1 && stamped == 1 && cues[title].has(Cue::ContactAttempt);
+        let log = (stamped * 3 >= body.len() && stamped >= 2) || one_entry;
         // A debtor's own account: debtor talk in a good share of a text
         // that is neither a dialogue nor a log (where an agent may quote a
         // debtor).
