@@ -359,3 +359,36 @@ fn one_mention_of_the_debt_makes_a_short_call_a_collection_call() {
     let chat = call.replacen("您的分期已经逾期二十天了", "周末的聚会改到六点了", 1);
     assert_lines(&chat, Category::Threat, &[]);
 }
+
+#[test]
+fn a_single_stamped_contact_entry_is_a_log_of_one_entry() {
+    assert_lines(
+        "23:40 致电借款人本人，未接，继续拨打。\n",
+        Category::Harassment,
+        &[1],
+    );
+    assert_lines(
+        "22:30 微信语音呼叫借款人，未接。\n",
+        Category::Harassment,
+        &[1],
+    );
+    assert_lines(
+        "14:10 致电借款人本人，承诺明天还款。\n",
+        Category::Harassment,
+        &[],
+    );
+}
+
+#[test]
+fn a_line_that_opens_by_calling_a_door_guard_is_said_to_a_third_party() {
+    assert_lines(
+        "门卫师傅，302那户欠我们钱一直不还，见着他让他联系我。\n",
+        Category::ThirdPartyDisclosure,
+        &[1],
+    );
+    assert_lines(
+        "您好，您这笔欠款一直没还，见着您家人也请转告一声回电。\n",
+        Category::ThirdPartyDisclosure,
+        &[],
+    );
+}
