@@ -392,3 +392,12 @@ fn a_line_that_opens_by_calling_a_door_guard_is_said_to_a_third_party() {
         &[],
     );
 }
+
+#[test]
+fn news_of_a_collection_gang_reports_what_it_did() {
+    let text = "催收团伙冒充“清欠办”半夜连环打电话被查\n\
+        本报讯（记者 王某）近日，某区公安分局破获一起暴力催收案件。\n\
+        经查，该团伙以“市清欠办公室”名义向借款人发短信，称其“三日内将被拘留”。\n";
+    let findings = check(text);
+    assert!(findings.is_empty(), "{findings:#?}");
+}

@@ -631,7 +631,16 @@ impl Document<'_> {
         // that is neither a dialogue nor a log (where an agent may quote a
         // debtor).
         let told_by_debtor = debtor_voices >= 1 && debtor_voices * 10 >= body.len();
-        if title_reports || (told_by_debtor && !dialogue && !log) {
+        // News, a forum thread or a complaint letter says so in its first
+        // lines more than once ("本报讯（记者…）", "楼主：", "投诉人：").
+        let head_reports = !dialogue
+            && body
+                .iter()
+                .take(3)
+                .filter(|(i, _)| cues[*i].has(Cue::Reports) && !cues[*i].has(Cue::ForbiddenSection))
+                .count()
+                >= 2;
+        if title_reports || head_reports || (told_by_debtor && !dialogue && !log) {
             return Genre::Report;
         }
         if dialogue {
