@@ -17,9 +17,16 @@
 //!   more sets of documents by three other authors, written blind to the
 //!   rules with the families of issue 16 in mind (veiled threats, invented
 //!   authorities, log harassment, dialect insults, disclosure by action).
-//!   The misses of a and b were studied, by family, to generalize the
-//!   rules; c was only read for false alarms, so its recall is the honest
-//!   estimate on unseen documents.
+//!   The misses of all three were studied, by family, to generalize the
+//!   rules.
+//! - `documents-d.jsonl`, `documents-e.jsonl`, `documents-f.jsonl`: three
+//!   more sets by three more authors, in different regional and source
+//!   styles; only their false alarms were read, so their recall is the
+//!   honest estimate on unseen documents.
+//! - `independent-4.jsonl`: one-line cases by another author; the odd
+//!   cases were studied first, then the even ones.
+//! - `independent-5.jsonl`: one-line cases by yet another author, never
+//!   read: the honest estimate on unseen one-line text.
 //! - `real/seeds.jsonl`: the real public training material of the project's
 //!   seeds, labelled by us line by line.
 //!
@@ -237,6 +244,30 @@ fn blind_independent_corpus_meets_its_floors() {
 }
 
 #[test]
+fn studied_one_line_corpus_meets_its_floors() {
+    assert_floors(
+        "independent-4.jsonl",
+        Floors {
+            line_f1: 0.89,
+            category_precision: 0.90,
+            category_recall: 0.68,
+        },
+    );
+}
+
+#[test]
+fn unread_one_line_corpus_meets_its_floors() {
+    assert_floors(
+        "independent-5.jsonl",
+        Floors {
+            line_f1: 0.73,
+            category_precision: 0.85,
+            category_recall: 0.45,
+        },
+    );
+}
+
+#[test]
 fn held_out_documents_meet_their_floors() {
     assert_floors(
         "documents.jsonl",
@@ -250,7 +281,7 @@ fn held_out_documents_meet_their_floors() {
 
 #[test]
 fn documents_studied_for_generalization_meet_their_floors() {
-    for name in ["documents-a.jsonl", "documents-b.jsonl"] {
+    for name in ["documents-a.jsonl", "documents-b.jsonl", "documents-c.jsonl"] {
         assert_floors(
             name,
             Floors {
@@ -264,14 +295,16 @@ fn documents_studied_for_generalization_meet_their_floors() {
 
 #[test]
 fn blind_documents_meet_their_floors() {
-    assert_floors(
-        "documents-c.jsonl",
-        Floors {
-            line_f1: 0.80,
-            category_precision: 0.90,
-            category_recall: 0.40,
-        },
-    );
+    for name in ["documents-d.jsonl", "documents-e.jsonl", "documents-f.jsonl"] {
+        assert_floors(
+            name,
+            Floors {
+                line_f1: 0.77,
+                category_precision: 0.75,
+                category_recall: 0.42,
+            },
+        );
+    }
 }
 
 #[test]
