@@ -3,9 +3,11 @@
 //!
 //! An example is a small document checked on its own: a single line is a
 //! script line (the agent's); several lines may carry speaker labels, so that
-//! context rules can show the conversation they need.
+//! context rules can show the conversation they need. A fallback rule's
+//! example counts as matched where the rule matches and is reported or
+//! superseded by another rule's finding.
 
-use crate::engine::Checker;
+use crate::engine::{Checker, Decision};
 use crate::source::SourceFile;
 
 /// An example whose outcome differs from what the rule says.
@@ -41,10 +43,21 @@ pub fn run_examples(checker: &Checker) -> ExampleReport {
             .chain(rule.no_match.iter().map(|t| (t, false)));
         for (text, expected_match) in cases {
             let source = SourceFile::new("example", text.clone(), "UTF-8");
-            let fired = checker
-                .check(&source)
-                .iter()
-                .any(|finding| finding.rule.id == rule.info.id);
+            let fired = if rule.fallback {
+                // A fallback rule's example shows what it matches, even
+                // where another rule reports the line first.
+                checker.trace(&source, None).units.iter().any(|unit| {
+                    unit.rules.iter().any(|r| {
+                        r.id == rule.info.id
+                            && matches!(r.decision, Decision::Reported | Decision::Superseded)
+                    })
+                })
+            } else {
+                checker
+                    .check(&source)
+                    .iter()
+                    .any(|finding| finding.rule.id == rule.info.id)
+            };
             if fired == expected_match {
                 report.passed += 1;
             } else {

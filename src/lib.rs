@@ -19,6 +19,7 @@
 
 pub mod audit;
 pub mod baseline;
+pub mod classifier;
 pub mod clock;
 pub mod config;
 pub mod decode;

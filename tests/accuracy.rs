@@ -281,7 +281,11 @@ fn held_out_documents_meet_their_floors() {
 
 #[test]
 fn documents_studied_for_generalization_meet_their_floors() {
-    for name in ["documents-a.jsonl", "documents-b.jsonl", "documents-c.jsonl"] {
+    for name in [
+        "documents-a.jsonl",
+        "documents-b.jsonl",
+        "documents-c.jsonl",
+    ] {
         assert_floors(
             name,
             Floors {
@@ -295,7 +299,11 @@ fn documents_studied_for_generalization_meet_their_floors() {
 
 #[test]
 fn blind_documents_meet_their_floors() {
-    for name in ["documents-d.jsonl", "documents-e.jsonl", "documents-f.jsonl"] {
+    for name in [
+        "documents-d.jsonl",
+        "documents-e.jsonl",
+        "documents-f.jsonl",
+    ] {
         assert_floors(
             name,
             Floors {

@@ -29,6 +29,22 @@ pub enum Command {
     Audit(super::audit::AuditArgs),
     /// Write a commented starter `hegui.toml` (never overwrites a file).
     Init(InitArgs),
+    /// Retrain the built-in classifier from the data `rules/classifier.toml`
+    /// names (run in the repository).
+    TrainClassifier(TrainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// The training plan; the files it names are relative to its folder's parent.
+    #[arg(long, value_name = "FILE", default_value = "rules/classifier.toml")]
+    pub plan: PathBuf,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE", default_value = "rules/classifier.tsv")]
+    pub out: PathBuf,
+    /// Write nothing; fail if the model at `--out` is not what the plan yields.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

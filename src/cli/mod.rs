@@ -13,6 +13,7 @@ mod inputs;
 mod project;
 mod projects;
 mod rules_cmd;
+mod train;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,7 @@ pub fn run() -> ExitCode {
         Command::TestRules(args) => rules_cmd::test_rules(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::TrainClassifier(args) => train::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -5,12 +5,16 @@
 //! rule looks at: the whole line, one sentence or one clause. Occurrences
 //! and regex matches outside the view do not exist for the expression.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
 use super::prefilter::{Occurrence, SetHits};
 use super::tokens::{Sentences, Tokenizer, Words};
+use crate::classifier::{Classifier, Scores};
 use crate::rules::{Negation, Node, Scope, SetId, TermTable};
+
+/// How many n-grams are the evidence of a classifier's verdict.
+const CLASSIFIER_EVIDENCE: usize = 3;
 
 /// Everything known about one normalized line while rules are evaluated.
 pub struct Line<'a> {
@@ -24,6 +28,8 @@ pub struct Line<'a> {
     sentences: OnceCell<Sentences>,
     words: OnceCell<Words>,
     tokenizer: &'a Tokenizer,
+    /// The classifier's scores of each stretch classified so far.
+    classified: RefCell<Vec<(Range<usize>, Scores)>>,
 }
 
 impl<'a> Line<'a> {
@@ -47,6 +53,7 @@ impl<'a> Line<'a> {
             sentences: OnceCell::new(),
             words: cell,
             tokenizer,
+            classified: RefCell::new(Vec::new()),
         }
     }
 
@@ -85,6 +92,18 @@ impl<'a> Line<'a> {
                 presumed: 0,
             })
             .into_iter()
+    }
+
+    /// The classifier's scores of `window`, computed once per stretch
+    /// (every category's rule asks for the same stretch).
+    fn classify(&self, window: &Range<usize>) -> Scores {
+        let mut classified = self.classified.borrow_mut();
+        if let Some((_, scores)) = classified.iter().find(|(w, _)| w == window) {
+            return scores.clone();
+        }
+        let scores = Classifier::builtin().classify(&self.text[window.clone()]);
+        classified.push((window.clone(), scores.clone()));
+        scores
     }
 
     fn sentences(&self) -> &Sentences {
@@ -211,6 +230,20 @@ pub fn eval_into(node: &Node, view: &View<'_>, evidence: &mut Vec<Occurrence>) -
             !matched
         }
         Node::Document(fact) => view.presumed & fact.bit() != 0,
+        Node::Classifier { class, min } => {
+            let (best, probability) = view.line.classify(&view.window).best();
+            if best != *class || probability < *min {
+                return false;
+            }
+            let base = view.window.start;
+            let text = &view.line.text[view.window.clone()];
+            let found = Classifier::builtin().evidence(text, *class, CLASSIFIER_EVIDENCE);
+            evidence.extend(found.into_iter().map(|e| Occurrence {
+                start: base + e.span.start,
+                end: base + e.span.end,
+            }));
+            true
+        }
     }
 }
 
@@ -237,7 +270,10 @@ impl Need {
             Node::Regex {
                 factors: Some(set), ..
             } => Need::Set(*set),
-            Node::Regex { factors: None, .. } | Node::Not(_) | Node::Document(_) => Need::Nothing,
+            Node::Regex { factors: None, .. }
+            | Node::Not(_)
+            | Node::Document(_)
+            | Node::Classifier { .. } => Need::Nothing,
             Node::All(children) => {
                 let needs: Vec<Need> = children
                     .iter()

@@ -85,6 +85,8 @@ pub enum Decision {
     OtherSpeaker,
     /// The rule does not judge speech to this addressee.
     OtherAddressee,
+    /// A fallback rule on a unit another rule already reports.
+    Superseded,
 }
 
 impl Decision {
@@ -98,6 +100,7 @@ impl Decision {
             Decision::FactMissing(_) => "不报告（文档不具备规则要求的事实）",
             Decision::OtherSpeaker => "不报告（规则不评判此说话人）",
             Decision::OtherAddressee => "不报告（规则不适用于此受话人）",
+            Decision::Superseded => "不报告（已有其他规则报告此行）",
         }
     }
 }
@@ -351,19 +354,22 @@ impl Checker {
                 section: read.section,
             };
             let mut normalized = None;
-            for fired in verdict
+            let (line_decisions, fact_decisions) = self.decisions(verdict, read);
+            for (fired, _) in verdict
                 .fired
                 .iter()
-                .filter(|f| self.decide(f, read) == Decision::Reported)
+                .zip(line_decisions)
+                .filter(|(_, d)| *d == Decision::Reported)
             {
                 let normalized = normalized.get_or_insert_with(|| normalize(unit.text.as_str()));
                 let matched = fired.matched(normalized);
                 findings.push(self.finding(source, unit, read, context, fired, matched));
             }
-            for (rule, _) in self.facts_of(read) {
-                if self.admits(rule, read) == Decision::Reported {
-                    findings.push(self.fact_finding(source, unit, read, context, rule));
-                }
+            for (rule, _) in fact_decisions
+                .into_iter()
+                .filter(|(_, d)| *d == Decision::Reported)
+            {
+                findings.push(self.fact_finding(source, unit, read, context, rule));
             }
             for seen in verdict
                 .missing
@@ -401,6 +407,7 @@ impl Checker {
                 let read = analysis.reading.units[index];
                 let span = unit.text.original_range(0..unit.text.as_str().len());
                 let normalized = normalize(unit.text.as_str());
+                let (line_decisions, fact_decisions) = self.decisions(verdict, &read);
                 TracedUnit {
                     start: source.position(span.start),
                     end: source.position(span.end),
@@ -417,16 +424,19 @@ impl Checker {
                     rules: verdict
                         .fired
                         .iter()
-                        .map(|f| TracedRule {
+                        .zip(line_decisions)
+                        .map(|(f, decision)| TracedRule {
                             id: self.rules.rules[f.rule].info.id.clone(),
-                            decision: self.decide(f, &read),
+                            decision,
                             matched: f.matched(&normalized),
                         })
-                        .chain(self.facts_of(&read).map(|(rule, fact)| TracedRule {
-                            id: self.rules.rules[rule].info.id.clone(),
-                            decision: self.admits(rule, &read),
-                            matched: vec![format!("[{}]", fact.label_zh())],
-                        }))
+                        .chain(self.facts_of(&read).zip(fact_decisions).map(
+                            |((rule, fact), (_, decision))| TracedRule {
+                                id: self.rules.rules[rule].info.id.clone(),
+                                decision,
+                                matched: vec![format!("[{}]", fact.label_zh())],
+                            },
+                        ))
                         .collect(),
                 }
             })
@@ -466,6 +476,46 @@ impl Checker {
             .iter()
             .copied()
             .filter(|&(_, fact)| read.holds(fact))
+    }
+
+    /// What becomes of each line rule that fired on a unit (in the order
+    /// of `verdict.fired`) and of each fact rule whose fact holds for it:
+    /// a fallback rule is reported only where no other rule is.
+    fn decisions(
+        &self,
+        verdict: &LineVerdict,
+        read: &UnitReading,
+    ) -> (Vec<Decision>, Vec<(usize, Decision)>) {
+        let mut lines: Vec<Decision> = verdict.fired.iter().map(|f| self.decide(f, read)).collect();
+        let mut facts: Vec<(usize, Decision)> = self
+            .facts_of(read)
+            .map(|(rule, _)| (rule, self.admits(rule, read)))
+            .collect();
+        let fallback = |rule: usize| self.rules.rules[rule].fallback;
+        let reported_by_others = verdict
+            .fired
+            .iter()
+            .zip(&lines)
+            .map(|(f, d)| (f.rule, *d))
+            .chain(facts.iter().copied())
+            .any(|(rule, d)| d == Decision::Reported && !fallback(rule));
+        if reported_by_others {
+            let superseded = |(rule, d): (usize, &mut Decision)| {
+                if *d == Decision::Reported && fallback(rule) {
+                    *d = Decision::Superseded;
+                }
+            };
+            verdict
+                .fired
+                .iter()
+                .map(|f| f.rule)
+                .zip(lines.iter_mut())
+                .for_each(superseded);
+            facts
+                .iter_mut()
+                .for_each(|(rule, d)| superseded((*rule, d)));
+        }
+        (lines, facts)
     }
 
     /// Whether a rule that fired on a unit read as `read` is reported.

@@ -20,6 +20,7 @@ use super::{
     AddresseeFilter, ContextCues, DocumentFact, Matcher, Negation, Node, Rule, RuleError,
     RuleErrors, RuleSet, Scope, SetId, SpeakerFilter, TermId, TermTable,
 };
+use crate::classifier::{Classifier, NONE};
 use crate::document::{Cue, SpeakerLabels};
 use crate::finding::{Category, RuleInfo, Severity};
 use crate::normalize::normalize;
@@ -30,6 +31,8 @@ const DEFAULT_WITHIN: usize = 6;
 const DEFAULT_NEGATION_WINDOW: usize = 3;
 /// Default shortest script template judged by a `missing` rule.
 const DEFAULT_MIN_LINES: usize = 5;
+/// Least probability of a `classifier` expression without `min`.
+const DEFAULT_CLASSIFIER_MIN: f32 = 0.5;
 /// Terms up to this many characters also match when spelled fully in pinyin.
 const FULL_PINYIN_MAX_CHARS: usize = 4;
 
@@ -367,6 +370,7 @@ impl<'a> Compiler<'a> {
             addressee,
             matcher,
             unless: unless.into_iter().collect::<Option<_>>()?,
+            fallback: spec.fallback,
             must_match: spec.examples.must_match.get_ref().clone(),
             no_match: spec.examples.no_match.get_ref().clone(),
             origin: file.name.clone(),
@@ -388,14 +392,18 @@ impl<'a> Compiler<'a> {
             spec.any.is_some(),
             spec.not.is_some(),
             spec.document.is_some(),
+            spec.classifier.is_some(),
         ];
         if kinds.iter().filter(|&&k| k).count() != 1 {
             errors.push(file.error(
                 spanned.span(),
-                "a match needs exactly one of `terms`, `near`, `regex`, `all`, `any`, `not`, `document`"
+                "a match needs exactly one of `terms`, `near`, `regex`, `all`, `any`, `not`, `document`, `classifier`"
                     .into(),
             ));
             return None;
+        }
+        if spec.classifier.is_none() && spec.min.is_some() {
+            errors.push(file.error(spanned.span(), "`min` applies only to `classifier`".into()));
         }
         let modifies_terms = spec.terms.is_some() || spec.near.is_some();
         if !modifies_terms && (spec.negated_by.is_some() || spec.negation_window.is_some()) {
@@ -488,8 +496,53 @@ impl<'a> Compiler<'a> {
                 }
             };
         }
+        if let Some(name) = &spec.classifier {
+            return self.classifier(file, name, spec.min.as_ref(), errors);
+        }
         let child = spec.not.as_ref().expect("exactly one kind is set");
         Some(Node::Not(Box::new(self.node(file, child, errors)?)))
+    }
+
+    /// A `classifier` expression: a category the model knows, and a
+    /// probability between 0 and 1 (default [`DEFAULT_CLASSIFIER_MIN`]).
+    fn classifier(
+        &self,
+        file: &Parsed,
+        name: &Spanned<String>,
+        min: Option<&Spanned<f64>>,
+        errors: &mut Vec<RuleError>,
+    ) -> Option<Node> {
+        let model = Classifier::builtin();
+        let class = model
+            .class_index(name.get_ref())
+            .filter(|_| name.get_ref() != NONE);
+        let Some(class) = class else {
+            let known: Vec<&str> = model
+                .classes()
+                .iter()
+                .map(String::as_str)
+                .filter(|c| *c != NONE)
+                .collect();
+            errors.push(file.error(
+                name.span(),
+                format!(
+                    "the classifier knows no category `{}`, expected one of: {}",
+                    name.get_ref(),
+                    known.join(", ")
+                ),
+            ));
+            return None;
+        };
+        let min = match min {
+            Some(min) if !(0.0..=1.0).contains(min.get_ref()) => {
+                errors
+                    .push(file.error(min.span(), "`min` is a probability between 0 and 1".into()));
+                return None;
+            }
+            Some(min) => *min.get_ref() as f32,
+            None => DEFAULT_CLASSIFIER_MIN,
+        };
+        Some(Node::Classifier { class, min })
     }
 
     /// Resolves a term list into an interned set.

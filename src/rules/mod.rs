@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use regex::Regex;
 
+use crate::classifier::Classifier;
 pub use crate::document::Addressee;
 use crate::document::{Cue, Role, SpeakerLabels};
 use crate::finding::RuleInfo;
@@ -53,6 +54,7 @@ const BUILTIN: &[(&str, &str)] = &[
     embed!("harassment.toml"),
     embed!("conduct.toml"),
     embed!("instruction.toml"),
+    embed!("learned.toml"),
 ];
 
 /// A compiled, immutable set of rules with everything the engine needs.
@@ -85,6 +87,8 @@ pub struct Rule {
     pub matcher: Matcher,
     /// Exceptions that clear a line.
     pub unless: Vec<Node>,
+    /// Reported only on lines that no other rule reports.
+    pub fallback: bool,
     /// The document facts `when` names ([`Node::Document`]): a line is
     /// first judged as if they held, the document reading then decides.
     pub facts: Vec<DocumentFact>,
@@ -214,6 +218,14 @@ pub enum Node {
     /// A fact about the whole document. A line is judged as if it held;
     /// the document reading then decides (see [`DocumentFact`]).
     Document(DocumentFact),
+    /// The learned classifier ([`Classifier::builtin`]) finds `class` the
+    /// most probable, with at least probability `min`.
+    Classifier {
+        /// The class's index in the model.
+        class: usize,
+        /// The least probability.
+        min: f32,
+    },
 }
 
 /// A fact about a unit that only the whole document can tell, which a
@@ -291,7 +303,11 @@ impl Node {
                 nodes.iter().for_each(|n| n.collect_facts(facts));
             }
             Node::Not(node) => node.collect_facts(facts),
-            Node::Document(_) | Node::Terms { .. } | Node::Near { .. } | Node::Regex { .. } => {}
+            Node::Document(_)
+            | Node::Terms { .. }
+            | Node::Near { .. }
+            | Node::Regex { .. }
+            | Node::Classifier { .. } => {}
         }
     }
 
@@ -346,7 +362,30 @@ impl Node {
             Node::Any(nodes) => list(nodes, " 或 "),
             Node::Not(node) => format!("非{}", node.describe(terms)),
             Node::Document(fact) => format!("[{}]", fact.label_zh()),
+            Node::Classifier { class, min } => format!(
+                "[模型判为{}，概率≥{min}]",
+                Classifier::builtin().classes()[*class]
+            ),
         }
+    }
+
+    /// Whether the expression asks the learned classifier.
+    pub fn uses_classifier(&self) -> bool {
+        match self {
+            Node::Classifier { .. } => true,
+            Node::All(nodes) | Node::Any(nodes) => nodes.iter().any(Node::uses_classifier),
+            Node::Not(node) => node.uses_classifier(),
+            Node::Document(_) | Node::Terms { .. } | Node::Near { .. } | Node::Regex { .. } => {
+                false
+            }
+        }
+    }
+}
+
+impl Rule {
+    /// Whether the rule's verdict comes from the learned classifier.
+    pub fn is_learned(&self) -> bool {
+        matches!(&self.matcher, Matcher::Line(node) if node.uses_classifier())
     }
 }
 

@@ -90,6 +90,10 @@ pub struct RuleSpec {
     /// Exceptions: if any of these matches, the line is lawful.
     #[serde(default)]
     pub unless: Vec<Spanned<NodeSpec>>,
+    /// Reported only on lines no other rule reports: for rules that catch
+    /// what the others miss, such as those of the learned classifier.
+    #[serde(default)]
+    pub fallback: bool,
     /// Examples that must and must not fire the rule.
     pub examples: ExamplesSpec,
 }
@@ -106,7 +110,8 @@ pub struct ExamplesSpec {
 }
 
 /// One match expression. Exactly one of `terms`, `near`, `regex`, `all`,
-/// `any`, `not`, `document` is given; the other fields modify `terms` and `near`.
+/// `any`, `not`, `document`, `classifier` is given; the other fields modify
+/// `terms`, `near` and `classifier`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
@@ -130,6 +135,11 @@ pub struct NodeSpec {
     /// A fact about the whole document rather than the line: `"collection"`
     /// holds in a document about collecting a debt.
     pub document: Option<Spanned<String>>,
+    /// The learned classifier's verdict: the category it finds most
+    /// probable for the text.
+    pub classifier: Option<Spanned<String>>,
+    /// With `classifier`: the least probability of that category.
+    pub min: Option<Spanned<f64>>,
     /// Terms that cancel a `terms`/`near` match when they come just before it.
     pub negated_by: Option<Vec<Spanned<String>>>,
     /// Most tokens between a negator and what it negates (default 3).
