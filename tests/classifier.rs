@@ -16,7 +16,7 @@ fn plan() -> TrainingPlan {
 fn the_shipped_model_is_what_the_plan_yields() {
     let plan = plan();
     let samples = classifier::samples(Path::new("."), &plan, &RuleSet::builtin()).unwrap();
-    let model = classifier::train(&samples, classifier::classes(), &plan.options());
+    let model = classifier::train(&samples, classifier::classes(), &plan.training);
     let shipped = Classifier::parse(&std::fs::read_to_string("rules/classifier.tsv").unwrap())
         .expect("the shipped model parses");
     // Compared through the model's own text form, comments aside: the

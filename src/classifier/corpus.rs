@@ -29,33 +29,14 @@ pub struct TrainingPlan {
     /// Whether the examples of the built-in rules are trained on: a rule's
     /// must-match examples as its category, its no-match examples as `none`.
     pub rule_examples: bool,
-    /// Passes over the samples.
-    pub epochs: usize,
-    /// Initial step size.
-    pub learning_rate: f64,
-    /// L2 penalty per step.
-    pub l2: f64,
-    /// Least number of samples an n-gram must occur in.
-    pub min_df: usize,
-    /// Seed of the sample order.
-    pub seed: u64,
+    /// How the model is trained (`[training]`).
+    pub training: TrainOptions,
 }
 
 impl TrainingPlan {
     /// Reads a plan.
     pub fn parse(text: &str) -> Result<TrainingPlan, String> {
         toml::from_str(text).map_err(|e| e.to_string())
-    }
-
-    /// The training settings.
-    pub fn options(&self) -> TrainOptions {
-        TrainOptions {
-            epochs: self.epochs,
-            learning_rate: self.learning_rate,
-            l2: self.l2,
-            min_df: self.min_df,
-            seed: self.seed,
-        }
     }
 }
 

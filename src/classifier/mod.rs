@@ -102,11 +102,11 @@ impl Classifier {
     pub fn classify(&self, text: &str) -> Scores {
         let features = self.features(&grams(text));
         let k = self.classes.len();
-        let mut logits: Vec<f32> = self.bias.clone();
+        let mut logits: Vec<f64> = self.bias.iter().map(|&b| f64::from(b)).collect();
         for &(row, value) in &features {
             let weights = &self.weights[row * k..(row + 1) * k];
-            for (logit, w) in logits.iter_mut().zip(weights) {
-                *logit += w * value;
+            for (logit, &w) in logits.iter_mut().zip(weights) {
+                *logit += f64::from(w) * value;
             }
         }
         Scores(softmax(&logits))
@@ -129,7 +129,7 @@ impl Classifier {
                     .filter(|&(c, _)| c != class)
                     .map(|(_, &w)| w)
                     .fold(f32::MIN, f32::max);
-                (row, (weights[class] - others) * value)
+                (row, ((weights[class] - others) as f64 * value) as f32)
             })
             .filter(|&(_, weight)| weight > 0.0)
             .collect();
@@ -149,24 +149,13 @@ impl Classifier {
             .collect()
     }
 
-    /// The tf-idf vector of `grams`, scaled to unit length: `(row, value)`
-    /// sorted by row.
-    fn features(&self, grams: &[Gram]) -> Vec<(usize, f32)> {
-        let mut rows: Vec<usize> = grams
+    /// The features of `grams` (see [`tf_idf`]).
+    fn features(&self, grams: &[Gram]) -> Vec<(usize, f64)> {
+        let rows = grams
             .iter()
             .filter_map(|g| self.rows.get(&g.key).map(|&r| r as usize))
             .collect();
-        rows.sort_unstable();
-        let mut features: Vec<(usize, f32)> = Vec::with_capacity(rows.len());
-        for chunk in rows.chunk_by(|a, b| a == b) {
-            let tf = chunk.len() as f32;
-            features.push((chunk[0], (1.0 + tf.ln()) * self.idf[chunk[0]]));
-        }
-        let norm = features.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            features.iter_mut().for_each(|(_, v)| *v /= norm);
-        }
-        features
+        tf_idf(rows, |row| f64::from(self.idf[row]))
     }
 
     /// Reads a model written by [`Classifier::to_text`].
@@ -273,17 +262,34 @@ impl Classifier {
     }
 }
 
+/// The tf-idf vector of a text whose n-grams fall in `rows` of the
+/// vocabulary (one entry per occurrence), scaled to unit length:
+/// `(row, (1 + ln tf) · idf / norm)` sorted by row. Training and
+/// classification both read texts through this one function.
+fn tf_idf(mut rows: Vec<usize>, idf: impl Fn(usize) -> f64) -> Vec<(usize, f64)> {
+    rows.sort_unstable();
+    let mut features: Vec<(usize, f64)> = rows
+        .chunk_by(|a, b| a == b)
+        .map(|chunk| (chunk[0], (1.0 + (chunk.len() as f64).ln()) * idf(chunk[0])))
+        .collect();
+    let norm = features.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        features.iter_mut().for_each(|(_, v)| *v /= norm);
+    }
+    features
+}
+
 /// `value` rounded to four decimals, without a negative zero.
 fn round(value: f32) -> f32 {
     let rounded = (value * 10_000.0).round() / 10_000.0;
     if rounded == 0.0 { 0.0 } else { rounded }
 }
 
-fn softmax(logits: &[f32]) -> Vec<f32> {
-    let max = logits.iter().copied().fold(f32::MIN, f32::max);
-    let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
-    let sum: f32 = exps.iter().sum();
-    exps.iter().map(|e| e / sum).collect()
+fn softmax(logits: &[f64]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f64::MIN, f64::max);
+    let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
+    let sum: f64 = exps.iter().sum();
+    exps.iter().map(|e| (e / sum) as f32).collect()
 }
 
 #[cfg(test)]

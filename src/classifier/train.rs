@@ -8,8 +8,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde::Deserialize;
+
 use super::features::{Key, grams};
-use super::{Classifier, round};
+use super::{Classifier, round, tf_idf};
 
 /// One labelled text.
 #[derive(Clone, Debug)]
@@ -21,7 +23,8 @@ pub struct Sample {
 }
 
 /// The settings of a training run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrainOptions {
     /// Passes over the samples.
     pub epochs: usize,
@@ -70,20 +73,11 @@ pub fn train(samples: &[Sample], classes: Vec<String>, options: &TrainOptions) -
     let vectors: Vec<Vec<(usize, f64)>> = sample_grams
         .iter()
         .map(|keys| {
-            let mut present: Vec<usize> = keys
+            let present = keys
                 .iter()
                 .filter_map(|key| rows.get(key).copied())
                 .collect();
-            present.sort_unstable();
-            let mut vector: Vec<(usize, f64)> = present
-                .chunk_by(|a, b| a == b)
-                .map(|chunk| (chunk[0], (1.0 + (chunk.len() as f64).ln()) * idf[chunk[0]]))
-                .collect();
-            let norm = vector.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
-            if norm > 0.0 {
-                vector.iter_mut().for_each(|(_, v)| *v /= norm);
-            }
-            vector
+            tf_idf(present, |row| idf[row])
         })
         .collect();
 

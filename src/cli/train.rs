@@ -29,7 +29,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<u8> {
         .build()
         .map_err(|e| anyhow::anyhow!("built-in rules:\n{e}"))?;
     let samples = classifier::samples(root, &plan, &rules).map_err(anyhow::Error::msg)?;
-    let model = classifier::train(&samples, classifier::classes(), &plan.options());
+    let model = classifier::train(&samples, classifier::classes(), &plan.training);
     let written = model.to_text(ORIGIN);
     if args.check {
         let current = std::fs::read_to_string(&args.out)

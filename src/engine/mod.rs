@@ -365,9 +365,9 @@ impl Checker {
                 let matched = fired.matched(normalized);
                 findings.push(self.finding(source, unit, read, context, fired, matched));
             }
-            for (rule, _) in fact_decisions
+            for (rule, _, _) in fact_decisions
                 .into_iter()
-                .filter(|(_, d)| *d == Decision::Reported)
+                .filter(|(_, _, d)| *d == Decision::Reported)
             {
                 findings.push(self.fact_finding(source, unit, read, context, rule));
             }
@@ -430,13 +430,13 @@ impl Checker {
                             decision,
                             matched: f.matched(&normalized),
                         })
-                        .chain(self.facts_of(&read).zip(fact_decisions).map(
-                            |((rule, fact), (_, decision))| TracedRule {
+                        .chain(fact_decisions.into_iter().map(|(rule, fact, decision)| {
+                            TracedRule {
                                 id: self.rules.rules[rule].info.id.clone(),
                                 decision,
                                 matched: vec![format!("[{}]", fact.label_zh())],
-                            },
-                        ))
+                            }
+                        }))
                         .collect(),
                 }
             })
@@ -485,36 +485,37 @@ impl Checker {
         &self,
         verdict: &LineVerdict,
         read: &UnitReading,
-    ) -> (Vec<Decision>, Vec<(usize, Decision)>) {
-        let mut lines: Vec<Decision> = verdict.fired.iter().map(|f| self.decide(f, read)).collect();
-        let mut facts: Vec<(usize, Decision)> = self
+    ) -> (Vec<Decision>, Vec<(usize, DocumentFact, Decision)>) {
+        let lines: Vec<Decision> = verdict.fired.iter().map(|f| self.decide(f, read)).collect();
+        let facts: Vec<(usize, DocumentFact, Decision)> = self
             .facts_of(read)
-            .map(|(rule, _)| (rule, self.admits(rule, read)))
+            .map(|(rule, fact)| (rule, fact, self.admits(rule, read)))
             .collect();
         let fallback = |rule: usize| self.rules.rules[rule].fallback;
         let reported_by_others = verdict
             .fired
             .iter()
-            .zip(&lines)
-            .map(|(f, d)| (f.rule, *d))
-            .chain(facts.iter().copied())
+            .map(|f| f.rule)
+            .zip(lines.iter().copied())
+            .chain(facts.iter().map(|&(rule, _, d)| (rule, d)))
             .any(|(rule, d)| d == Decision::Reported && !fallback(rule));
-        if reported_by_others {
-            let superseded = |(rule, d): (usize, &mut Decision)| {
-                if *d == Decision::Reported && fallback(rule) {
-                    *d = Decision::Superseded;
-                }
-            };
-            verdict
-                .fired
-                .iter()
-                .map(|f| f.rule)
-                .zip(lines.iter_mut())
-                .for_each(superseded);
-            facts
-                .iter_mut()
-                .for_each(|(rule, d)| superseded((*rule, d)));
-        }
+        let settle = |rule: usize, d: Decision| {
+            if reported_by_others && d == Decision::Reported && fallback(rule) {
+                Decision::Superseded
+            } else {
+                d
+            }
+        };
+        let lines = verdict
+            .fired
+            .iter()
+            .zip(lines)
+            .map(|(f, d)| settle(f.rule, d))
+            .collect();
+        let facts = facts
+            .into_iter()
+            .map(|(rule, fact, d)| (rule, fact, settle(rule, d)))
+            .collect();
         (lines, facts)
     }
 
