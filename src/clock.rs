@@ -116,6 +116,27 @@ impl Stamp {
         Stamp::from_captures(&STAMP.captures(text)?)
     }
 
+    /// The stamp of a delimited record (a CSV or tab-separated export of a
+    /// call log pasted as text): the first of its cells that holds nothing
+    /// but a date with a clock time, as in
+    /// `BJ0631,马俊,2025-07-05 22:14:37,本人,0,未接通`.
+    pub fn in_record(text: &str) -> Option<Stamp> {
+        let separator = [',', '\t']
+            .into_iter()
+            .find(|&c| text.matches(c).count() >= 3)?;
+        text.split(separator)
+            .map(str::trim)
+            .filter(|cell| {
+                cell.contains([':', '：'])
+                    && cell.chars().all(|c| {
+                        c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ':' | '：' | ' ' | 'T')
+                    })
+            })
+            .filter_map(Stamp::parse)
+            // A clock time alone may be a duration column (`01:40`).
+            .find(|stamp| stamp.date.is_some() && stamp.start.is_some())
+    }
+
     /// The first clock time in `text`, with the date before it if any: the
     /// stamp of a chat message, found in its label.
     pub fn find(text: &str) -> Option<Stamp> {
@@ -306,6 +327,22 @@ mod tests {
             "3点建议",
         ] {
             assert!(Stamp::parse(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn records_carry_stamps_in_a_cell() {
+        let stamp = Stamp::in_record("BJ0631,马俊,2025-07-05 22:14:37,本人,0,未接通,7120").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((7, 5)), clock("22:14")));
+        let stamp = Stamp::in_record("C1\tA3\t186****4410\t2025/3/4 06:15\t未接通").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((3, 4)), clock("06:15")));
+        for text in [
+            "案件号,借款人,拨打时间,被叫对象,时长(秒),结果",
+            "您好，请问是张先生吗，我们22:00以后不会再打扰，谢谢，再见",
+            "C1,A3,0,00:00,未接",
+            "a,b",
+        ] {
+            assert!(Stamp::in_record(text).is_none(), "{text}");
         }
     }
 

@@ -19,10 +19,11 @@
 //!   authorities, log harassment, dialect insults, disclosure by action).
 //!   The misses of all three were studied, by family, to generalize the
 //!   rules.
-//! - `documents-d.jsonl`, `documents-e.jsonl`, `documents-f.jsonl`: three
-//!   more sets by three more authors, in different regional and source
-//!   styles; only their false alarms were read, so their recall is the
-//!   honest estimate on unseen documents.
+//! - `documents-d.jsonl` … `documents-h.jsonl`: five more sets by five more
+//!   authors, in different regional and source styles. Each was scored
+//!   blind when it arrived (d–f at line F1 0.813–0.834, g 0.828, h 0.857)
+//!   and its misses were studied afterwards, by family; the next blind set
+//!   is the honest estimate on unseen documents.
 //! - `independent-4.jsonl`: one-line cases by another author; the odd
 //!   cases were studied first, then the even ones.
 //! - `independent-5.jsonl`: one-line cases by yet another author, never
@@ -298,18 +299,20 @@ fn documents_studied_for_generalization_meet_their_floors() {
 }
 
 #[test]
-fn blind_documents_meet_their_floors() {
+fn later_document_sets_meet_their_floors() {
     for name in [
         "documents-d.jsonl",
         "documents-e.jsonl",
         "documents-f.jsonl",
+        "documents-g.jsonl",
+        "documents-h.jsonl",
     ] {
         assert_floors(
             name,
             Floors {
-                line_f1: 0.77,
+                line_f1: 0.82,
                 category_precision: 0.75,
-                category_recall: 0.42,
+                category_recall: 0.50,
             },
         );
     }

@@ -187,6 +187,38 @@ static COLON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("label pattern is valid")
 });
 
+/// One `key：value` field of a form header, after the start of the line or
+/// a field separator (`外访日期：2026年3月6日　外访员：韩立　借款人：杨帆`).
+static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[\s\u{3000}；;｜|])\s*([^\s\u{3000}：:；;，,｜|]{1,6})[:：]\s*[^\s\u{3000}；;｜|]",
+    )
+    .expect("field pattern is valid")
+});
+
+/// Keys that only a record has: a date, a time, a number, a case, an
+/// address or an amount.
+static RECORD_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:日期|时间|编号|案号|案件|单号|地址|金额|电话|号码|工号)$")
+        .expect("record key pattern is valid")
+});
+
+/// Whether `line` is a form header of `key：value` fields rather than
+/// turns of a dialogue: three fields or more, one of them a date, number,
+/// case or the like, and no sentence. Its labels (`借款人：杨帆`) name
+/// people, they do not open turns.
+pub fn is_field_list(line: &str) -> bool {
+    if line.contains(['。', '？', '！', '?', '!']) {
+        return false;
+    }
+    let keys: Vec<&str> = FIELD
+        .captures_iter(line)
+        .filter_map(|caps| caps.get(1))
+        .map(|key| key.as_str())
+        .collect();
+    keys.len() >= 3 && keys.iter().any(|key| RECORD_KEY.is_match(key))
+}
+
 /// A label in brackets (`[坐席]`, `[L]`, `【坐席】`).
 static BRACKET_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -210,6 +242,14 @@ static SPACE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         r"^\s*{LEADING_TIME}([\p{{Han}}A-Za-z0-9]{{1,6}})[ \t\u{{3000}}]+"
     ))
     .expect("label pattern is valid")
+});
+
+/// The labels a speech recogniser gives the voices it separates (`spk0`,
+/// `Speaker1`, `S2`, `说话人1`): speakers of unknown side, followed by a
+/// space as often as by a colon.
+static DIARIZED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:spk|speaker|s|说话人|发言人|角色)\d{1,2}$")
+        .expect("diarization pattern is valid")
 });
 
 /// Words before a colon that open a line without naming a speaker: list
@@ -364,12 +404,24 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
     let timed_lines = candidates.iter().flatten().filter(|c| c.timed).count();
     let chat = timed_lines >= 2 && timed_lines * 5 >= text_lines;
 
+    // Two recogniser voices or more make an ASR transcript.
+    let mut voices: Vec<&str> = candidates
+        .iter()
+        .flatten()
+        .filter(|c| DIARIZED.is_match(&c.name))
+        .map(|c| c.name.as_str())
+        .collect();
+    voices.sort_unstable();
+    voices.dedup();
+    let diarized = voices.len() >= 2;
+
     let mut speakers = Speakers::default();
     for candidate in &candidates {
         let label = candidate.as_ref().and_then(|c| {
             let kind = kind_of(&c.name);
             let accepted = if c.spaced_only {
                 labels.kind(&c.name).is_some()
+                    || (diarized && DIARIZED.is_match(&c.name))
                     || legend
                         .iter()
                         .any(|l| kind_in_legend(l, &c.name, labels).is_some())
@@ -405,7 +457,7 @@ fn candidate(line: &str) -> Option<Candidate> {
         return None;
     }
     let has_colon = line.contains(':') || line.contains('：');
-    if has_colon {
+    if has_colon && !is_field_list(line) {
         if let Some(caps) = COLON_LABEL.captures(line) {
             let name = caps.get(1)?.as_str();
             // A label never ends in an opening bracket or starts a quote,
@@ -598,6 +650,36 @@ mod tests {
         let (_, lines) = read(text);
         assert_eq!(lines[1], Some(("S1".into(), Some(LabelKind::Agent))));
         assert_eq!(lines[2], Some(("S2".into(), Some(LabelKind::ThirdParty))));
+    }
+
+    #[test]
+    fn recogniser_voices_are_speakers() {
+        let (speakers, named) =
+            read("[00:00:01] spk0 喂 你好\n[00:00:03] spk1 你好 我是 贷后 的\nspk0 是我\n");
+        let names: Vec<Option<&str>> = named
+            .iter()
+            .map(|n| n.as_ref().map(|n| n.0.as_str()))
+            .collect();
+        assert_eq!(names, [Some("spk0"), Some("spk1"), Some("spk0")]);
+        assert_eq!(speakers.list.len(), 2);
+        // One voice alone is a word like any other.
+        let (_, named) = read("S1 型号的手机\n我买了\n");
+        assert!(named.iter().all(Option::is_none), "{named:?}");
+    }
+
+    #[test]
+    fn form_headers_are_no_turns() {
+        assert!(is_field_list(
+            "外访日期：2026年3月6日　外访员：韩立、马俊　案件：HZ2209　借款人：杨帆"
+        ));
+        assert!(is_field_list("案号：(2026)001；借款人：王某；金额：5000元"));
+        assert!(!is_field_list(
+            "坐席：您好。客户：嗯。坐席：您的欠款逾期了。"
+        ));
+        assert!(!is_field_list("客服：你好 客户：你好 客服：请问是王先生吗"));
+        let (speakers, _) =
+            read("外访日期：2026年3月6日　外访员：韩立　借款人：杨帆\n09:30 到达借款人住处。\n");
+        assert!(speakers.of_line.iter().all(Option::is_none));
     }
 
     #[test]

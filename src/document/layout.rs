@@ -105,16 +105,21 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
             .filter(|&i| !blank(i) && !labelled(i))
             .map(width),
     );
-    // Metadata lines (`来电 0755-…｜2024-10-08 07:12`) and table rows are
-    // never prose wrapped mid-sentence.
+    // Metadata lines (`来电 0755-…｜2024-10-08 07:12`), table rows and
+    // delimited records (`C1,A3,本人,2025-06-01 22:47:10,未接,`) are never
+    // prose wrapped mid-sentence.
     let is_record = |i: usize| {
         let text = source.text[content[i].clone()].trim_end();
-        text.contains(['｜', '|']) || ENDS_WITH_TIME.is_match(text)
+        text.contains(['｜', '|'])
+            || ENDS_WITH_TIME.is_match(text)
+            || Stamp::in_record(text).is_some()
     };
     let ends_unfinished = |i: usize| {
         let text = source.text[content[i].clone()].trim_end();
+        // A straight quote may open or close: it closes after a sentence end.
+        let unquoted = text.trim_end_matches(['"', '\'']);
         !is_record(i)
-            && (!text.ends_with(TERMINAL) && !text.ends_with(['”', '」', '』'])
+            && (!unquoted.ends_with(TERMINAL) && !text.ends_with(['”', '」', '』'])
                 || text.ends_with("：“"))
     };
     let is_full = |i: usize| wrap_width.is_some_and(|w| width(i) * 5 >= w * 4);
@@ -243,7 +248,12 @@ fn is_heading(text: &str, first: bool) -> bool {
     if heading_text(text).is_some() {
         return true;
     }
-    let short = text.width() <= 48;
+    // A numbered section title may carry a note in brackets:
+    // `四、错误示范（以下说法太直白，易被投诉，禁止使用）`.
+    let short = text.width() <= 48
+        || (text.width() <= 72
+            && SECTION_START.is_match(text)
+            && text.ends_with(['）', ')', '：', ':']));
     if !short
         || text.is_empty()
         || text.contains(['。', '？', '?', '！', '!', '；', '“', '"', '|', '｜'])
@@ -325,6 +335,34 @@ mod tests {
         let b = blocks(text);
         assert_eq!(b.len(), 3, "{b:?}");
         assert_eq!(b[2].0, 5);
+    }
+
+    #[test]
+    fn straight_quotes_after_a_sentence_end_close_the_line() {
+        let text = "## 话术\n\
+            接听人不是借款人本人时，只说：\"麻烦您转告他回个电话，号码 400-117-2020，谢谢。\"\n\
+            对方追问原因时：\"这是他本人的事务，我们不方便透露，打扰您了。\"\n\
+            对方是配偶或父母的，可以说明：\"他在我司有欠款未还，请家里人督促一下。\"\n\
+            对方不肯转告的，把号码加入重点名单，每小时回拨一次直到答应。\n";
+        let lines: Vec<usize> = blocks(text).iter().map(|b| b.0).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_numbered_title_may_carry_a_note() {
+        let text = "话术\n四、错误示范（以下说法太直白，容易被客户投诉，请各位同事一律禁止使用）\n“再不还钱我弄死你。”\n";
+        let b = blocks(text);
+        assert!(b[1].2, "{b:?}");
+        assert!(!b[2].2, "{b:?}");
+    }
+
+    #[test]
+    fn delimited_records_ending_in_an_empty_cell_stay_apart() {
+        let text = "id,callee,relation,start,result,remark\n\
+                    C1,135****0021,本人,2025-06-01 22:47:10,未接,\n\
+                    C2,135****0021,本人,2025-06-01 22:48:02,拒接,\n";
+        let lines: Vec<usize> = blocks(text).iter().map(|b| b.0).collect();
+        assert_eq!(lines, [1, 2, 3]);
     }
 
     #[test]

@@ -115,7 +115,7 @@ impl<'a> Document<'a> {
                     Stamp::find(&source.text[source.line_range(block.line).start..piece.start])
                 }
                 (Some(_), _) => None,
-                _ => Stamp::parse(text.as_str()),
+                _ => Stamp::parse(text.as_str()).or_else(|| Stamp::in_record(text.as_str())),
             };
             if let Some(cells) = table_cells(text.as_str()) {
                 let header = table.as_ref();
@@ -304,6 +304,9 @@ impl InlineLabels {
     /// inline labels, or one after the line's own label).
     fn turns(&self, text: &str, labelled: bool) -> Vec<Turn> {
         let mut turns = Vec::new();
+        if labels::is_field_list(text) {
+            return turns;
+        }
         for (colon, c) in text.match_indices(['：', ':']) {
             let before = text[..colon].trim_end_matches([' ', '\t', '\u{3000}']);
             let Some((name, speaker)) = self
