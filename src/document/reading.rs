@@ -368,8 +368,9 @@ impl Document<'_> {
                 .map_or(SectionRole::Prescribed, |h| section_role(cues[h]));
             let label = unit.speaker.and_then(|s| sides[s]);
             // Each stamped entry of a log is the collector's record again,
-            // whoever a field of an earlier entry named ("客户：黄某").
-            if genre == Genre::CallLog && unit.stamp.is_some() && unit.speaker.is_none() {
+            // whoever a field of an earlier entry named ("客户：黄某") or a
+            // quoted exchange made the document look like a dialogue.
+            if unit.stamp.is_some() && unit.speaker.is_none() {
                 current_role = Role::Agent;
             }
             // Outside a dialogue an unlabelled line is the agent's, not the
