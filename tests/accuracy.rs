@@ -24,7 +24,9 @@
 //!   blind when it arrived (d–f at line F1 0.813–0.834, g 0.828, h 0.857)
 //!   and its misses were studied afterwards, by family.
 //! - `documents-i.jsonl`: 34 documents by another author, scored blind on
-//!   arrival (line F1 0.806) and not studied: the honest estimate on unseen
+//!   arrival (line F1 0.806); a few of its families were studied since.
+//! - `documents-j.jsonl`: 32 documents by another author, scored blind on
+//!   arrival (line F1 0.772) and not studied: the honest estimate on unseen
 //!   documents, so its floors sit just under what it measured.
 //! - `independent-4.jsonl`: one-line cases by another author; the odd
 //!   cases were studied first, then the even ones.
@@ -321,13 +323,21 @@ fn later_document_sets_meet_their_floors() {
 }
 
 #[test]
-fn unread_documents_meet_their_floors() {
+fn newest_documents_meet_their_floors() {
     assert_floors(
         "documents-i.jsonl",
         Floors {
             line_f1: 0.79,
             category_precision: 0.78,
             category_recall: 0.50,
+        },
+    );
+    assert_floors(
+        "documents-j.jsonl",
+        Floors {
+            line_f1: 0.75,
+            category_precision: 0.72,
+            category_recall: 0.55,
         },
     );
 }
