@@ -208,7 +208,8 @@ static RECORD_KEY: LazyLock<Regex> = LazyLock::new(|| {
 /// case or the like, and no sentence. Its labels (`借款人：杨帆`) name
 /// people, they do not open turns.
 pub fn is_field_list(line: &str) -> bool {
-    if line.contains(['。', '？', '！', '?', '!']) {
+    // Every field has its colon: most lines are done before the regex.
+    if line.matches([':', '：']).count() < 3 || line.contains(['。', '？', '！', '?', '!']) {
         return false;
     }
     let keys: Vec<&str> = FIELD

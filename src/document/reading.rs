@@ -367,15 +367,11 @@ impl Document<'_> {
                 .section
                 .map_or(SectionRole::Prescribed, |h| section_role(cues[h]));
             let label = unit.speaker.and_then(|s| sides[s]);
-            // Each stamped entry of a log is the collector's record again,
-            // whoever a field of an earlier entry named ("客户：黄某") or a
-            // quoted exchange made the document look like a dialogue.
-            if unit.stamp.is_some() && unit.speaker.is_none() {
-                current_role = Role::Agent;
-            }
-            // Outside a dialogue an unlabelled line is the agent's, not the
-            // continuation of a labelled one.
-            if !genre.is_dialogue() && unit.speaker.is_none() {
+            // An unlabelled line is the agent's, not the continuation of a
+            // labelled one, outside a dialogue; and so is each stamped entry
+            // of a log, whoever a field of an earlier entry named ("客户：黄某")
+            // or a quoted exchange made the document look like a dialogue.
+            if unit.speaker.is_none() && (!genre.is_dialogue() || unit.stamp.is_some()) {
                 current_role = Role::Agent;
             }
             if let Some(side) = label {
