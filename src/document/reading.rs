@@ -78,11 +78,15 @@ pub enum Cue {
     /// The chat is held in a group ("群聊：…", "邀请…加入了群聊"): from
     /// here on, everyone in it reads what the collector posts.
     GroupChat,
+    /// The unit speaks to someone (second person) or in a collector's own
+    /// voice ("我是…", "我司"): a sentence checked on its own with such
+    /// words is read as said to the debtor.
+    Addressed,
 }
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 20] = [
+    pub const ALL: [Cue; 21] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -103,6 +107,7 @@ impl Cue {
         Cue::Visit,
         Cue::MessageLog,
         Cue::GroupChat,
+        Cue::Addressed,
     ];
 
     /// The cue's key in rule files.
@@ -128,6 +133,7 @@ impl Cue {
             Cue::Visit => "visit",
             Cue::MessageLog => "message_log",
             Cue::GroupChat => "group_chat",
+            Cue::Addressed => "addressed",
         }
     }
 
@@ -300,9 +306,11 @@ pub struct UnitReading {
     pub frame: Frame,
     /// The role of its section.
     pub section: SectionRole,
-    /// Whether it stands in a collection context: the document's title, or
-    /// a unit near it, talks about a debt.
+    /// Whether it stands in a collection context: it has debt talk, or it
+    /// is a sentence checked on its own that speaks to someone.
     pub collection: bool,
+    /// Whether the document's title, or a unit near it, talks about a debt.
+    pub debt_talk: bool,
     /// Whether it is a log entry of a contact attempt, or a collector's
     /// chat message, in the quiet hours.
     pub night_contact: bool,
@@ -318,6 +326,7 @@ impl UnitReading {
     pub fn holds(&self, fact: DocumentFact) -> bool {
         match fact {
             DocumentFact::Collection => self.collection,
+            DocumentFact::DebtTalk => self.debt_talk,
             DocumentFact::NightContact => self.night_contact,
             DocumentFact::RepeatedContact => self.repeated_contact,
             DocumentFact::Standalone => self.standalone,
@@ -435,6 +444,7 @@ impl Document<'_> {
                 frame,
                 section,
                 collection: false,
+                debt_talk: false,
                 night_contact: false,
                 repeated_contact: false,
                 standalone: false,
@@ -461,8 +471,10 @@ impl Document<'_> {
             );
             let near =
                 debt_talk.partition_point(|&i| i <= to) - debt_talk.partition_point(|&i| i < from);
-            read.collection =
-                titled || (near > 0 && (short || near * COLLECTION_SHARE > to - from));
+            read.debt_talk = titled || (near > 0 && (short || near * COLLECTION_SHARE > to - from));
+            // GUIDELINES.md presumes collection context; a sentence checked
+            // on its own gets it when it speaks to someone.
+            read.collection = read.debt_talk || (standalone && cues[index].has(Cue::Addressed));
             read.standalone = standalone;
         }
         match genre {

@@ -97,6 +97,7 @@ impl Decision {
             Decision::NotJudged => "不评判（文档引用、禁止或转述）",
             Decision::Forbidden => "不报告（所在句子禁止或批评此说法）",
             Decision::FactMissing(DocumentFact::Collection) => "不报告（文档不涉及催收）",
+            Decision::FactMissing(DocumentFact::DebtTalk) => "不报告（上下文未谈到欠款）",
             Decision::FactMissing(_) => "不报告（文档不具备规则要求的事实）",
             Decision::OtherSpeaker => "不报告（规则不评判此说话人）",
             Decision::OtherAddressee => "不报告（规则不适用于此受话人）",

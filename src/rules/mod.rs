@@ -232,10 +232,13 @@ pub enum Node {
 /// rule may require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DocumentFact {
-    /// The document is about collecting a debt: some part of it talks
-    /// about the debt or repayment (GUIDELINES.md: collection context is
-    /// presumed).
+    /// The unit stands in a collection context (GUIDELINES.md: collection
+    /// context is presumed): debt talk is near it, or it is a sentence
+    /// checked on its own that speaks to someone.
     Collection,
+    /// Some part of the document near the unit talks about the debt or
+    /// repayment: collection context seen in the text, not presumed.
+    DebtTalk,
     /// The unit is an entry of a call log or visit note recording a
     /// contact attempt at a time in the quiet hours.
     NightContact,
@@ -250,8 +253,9 @@ pub enum DocumentFact {
 
 impl DocumentFact {
     /// Every fact.
-    pub const ALL: [DocumentFact; 4] = [
+    pub const ALL: [DocumentFact; 5] = [
         DocumentFact::Collection,
+        DocumentFact::DebtTalk,
         DocumentFact::NightContact,
         DocumentFact::RepeatedContact,
         DocumentFact::Standalone,
@@ -261,6 +265,7 @@ impl DocumentFact {
     pub fn name(self) -> &'static str {
         match self {
             DocumentFact::Collection => "collection",
+            DocumentFact::DebtTalk => "debt_talk",
             DocumentFact::NightContact => "night_contact",
             DocumentFact::RepeatedContact => "repeated_contact",
             DocumentFact::Standalone => "standalone",
@@ -281,6 +286,7 @@ impl DocumentFact {
     pub fn label_zh(self) -> &'static str {
         match self {
             DocumentFact::Collection => "文档为催收语境",
+            DocumentFact::DebtTalk => "上下文谈到欠款",
             DocumentFact::NightContact => "日志记录的联系在夜间",
             DocumentFact::RepeatedContact => "日志记录的联系短时间内反复",
             DocumentFact::Standalone => "单独一句",
