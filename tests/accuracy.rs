@@ -23,15 +23,14 @@
 //!   authors, in different regional and source styles. Each was scored
 //!   blind when it arrived (d–f at line F1 0.813–0.834, g 0.828, h 0.857)
 //!   and its misses were studied afterwards, by family.
-//! - `documents-i.jsonl`: 34 documents by another author, scored blind on
-//!   arrival (line F1 0.806); a few of its families were studied since.
-//! - `documents-j.jsonl`: 32 documents by another author, scored blind on
-//!   arrival (line F1 0.772) and not studied: the honest estimate on unseen
-//!   documents, so its floors sit just under what it measured.
+//! - `documents-i.jsonl`, `documents-j.jsonl`: 34 and 32 documents by two
+//!   more authors, scored blind on arrival (line F1 0.806 and 0.772); their
+//!   misses were studied since, by family.
 //! - `independent-4.jsonl`: one-line cases by another author; the odd
 //!   cases were studied first, then the even ones.
 //! - `independent-5.jsonl`: one-line cases by yet another author, scored
-//!   blind (line F1 0.769); its misses were studied afterwards, by family.
+//!   blind (line F1 0.769); its misses were studied afterwards, by family
+//!   (line F1 0.973).
 //! - `independent-6.jsonl`: 400 one-line cases by another author, scored
 //!   blind on arrival (line F1 0.802) and not studied: the honest estimate
 //!   on unseen one-line text.
@@ -282,9 +281,9 @@ fn studied_one_line_corpus_from_a_fifth_author_meets_its_floors() {
     assert_floors(
         "independent-5.jsonl",
         Floors {
-            line_f1: 0.73,
-            category_precision: 0.85,
-            category_recall: 0.45,
+            line_f1: 0.95,
+            category_precision: 0.90,
+            category_recall: 0.88,
         },
     );
 }
@@ -344,17 +343,17 @@ fn newest_documents_meet_their_floors() {
     assert_floors(
         "documents-i.jsonl",
         Floors {
-            line_f1: 0.79,
-            category_precision: 0.78,
-            category_recall: 0.50,
+            line_f1: 0.89,
+            category_precision: 0.80,
+            category_recall: 0.74,
         },
     );
     assert_floors(
         "documents-j.jsonl",
         Floors {
-            line_f1: 0.75,
-            category_precision: 0.72,
-            category_recall: 0.55,
+            line_f1: 0.86,
+            category_precision: 0.78,
+            category_recall: 0.72,
         },
     );
     assert_floors(

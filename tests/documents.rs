@@ -139,10 +139,14 @@ fn impersonation_needs_no_debt_word_in_a_collection_document() {
         坐席：我这边是城关派出所的，有个情况要跟你核实一下。\n\
         坐席：你在我们平台的借款已经逾期三个月了。\n";
     assert!(lines(&check(text), Category::Impersonation).contains(&3));
-    // Without any collection talk in the document, the same claim is
+    // In a conversation without any collection talk, the same claim is
     // someone's real job.
+    let chat = "坐席：我这边是城关派出所的，有个情况要跟你核实一下。\n客户：好的，什么情况？\n";
+    assert!(lines(&check(chat), Category::Impersonation).is_empty());
+    // A sentence checked on its own that speaks to someone is read as said
+    // to a debtor: collection context is presumed.
     let alone = "坐席：我这边是城关派出所的，有个情况要跟你核实一下。\n";
-    assert!(lines(&check(alone), Category::Impersonation).is_empty());
+    assert_eq!(lines(&check(alone), Category::Impersonation), vec![1]);
 }
 
 #[test]
