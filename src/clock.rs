@@ -119,20 +119,34 @@ impl Stamp {
     /// The stamp of a delimited record (a CSV or tab-separated export of a
     /// call log pasted as text): the first of its cells that holds nothing
     /// but a date with a clock time, as in
-    /// `BJ0631,马俊,2025-07-05 22:14:37,本人,0,未接通`.
+    /// `BJ0631,马俊,2025-07-05 22:14:37,本人,0,未接通`, or a date cell
+    /// followed by a clock-time cell (`2024-03-15,22:47,BD017,…`).
     pub fn in_record(text: &str) -> Option<Stamp> {
         let separator = [',', '\t']
             .into_iter()
             .find(|&c| text.matches(c).count() >= 3)?;
-        text.split(separator)
-            .map(str::trim)
-            .filter(|cell| {
-                cell.contains([':', '：'])
-                    && cell.chars().all(|c| {
-                        c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ':' | '：' | ' ' | 'T')
-                    })
+        let is_stamp_cell = |cell: &str| {
+            !cell.is_empty()
+                && cell.chars().all(|c| {
+                    c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ':' | '：' | ' ' | 'T')
+                })
+        };
+        let has_clock = |cell: &str| cell.contains([':', '：']);
+        let cells: Vec<&str> = text.split(separator).map(str::trim).collect();
+        cells
+            .iter()
+            .enumerate()
+            .filter(|&(_, cell)| is_stamp_cell(cell))
+            .filter_map(|(i, cell)| {
+                if has_clock(cell) {
+                    return Stamp::parse(cell);
+                }
+                // A date cell takes its clock time from the next cell.
+                let next = cells
+                    .get(i + 1)
+                    .filter(|n| is_stamp_cell(n) && has_clock(n))?;
+                Stamp::parse(&format!("{cell} {next}"))
             })
-            .filter_map(Stamp::parse)
             // A clock time alone may be a duration column (`01:40`).
             .find(|stamp| stamp.date.is_some() && stamp.start.is_some())
     }
@@ -336,10 +350,13 @@ mod tests {
         assert_eq!((stamp.date, stamp.start), (Some((7, 5)), clock("22:14")));
         let stamp = Stamp::in_record("C1\tA3\t186****4410\t2025/3/4 06:15\t未接通").unwrap();
         assert_eq!((stamp.date, stamp.start), (Some((3, 4)), clock("06:15")));
+        let stamp = Stamp::in_record("2024-03-15,22:47,BD017,本人,138****2201,0,未接,").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((3, 15)), clock("22:47")));
         for text in [
             "案件号,借款人,拨打时间,被叫对象,时长(秒),结果",
             "您好，请问是张先生吗，我们22:00以后不会再打扰，谢谢，再见",
             "C1,A3,0,00:00,未接",
+            "C1,0,2024-03-15,张三,未接",
             "a,b",
         ] {
             assert!(Stamp::in_record(text).is_none(), "{text}");
