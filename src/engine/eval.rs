@@ -300,17 +300,26 @@ impl Need {
     /// Sets at least one of which must occur for this need to be met, or
     /// `None` when it can be met without any (it needs nothing).
     ///
-    /// For `All` any one child's anchors will do; the shortest list is
-    /// taken, so that a rule is triggered by as few sets as possible.
-    pub fn anchors(&self) -> Option<Vec<SetId>> {
+    /// For `All` any one child's anchors will do; the most selective list is
+    /// taken, so that a rule is triggered on as few lines as possible:
+    /// the one whose shortest term is longest (`weakest(set)` is the length
+    /// in chars of a set's shortest term: a set holding `你` fires on nearly
+    /// every line), then the one with fewest sets.
+    pub fn anchors(&self, weakest: &impl Fn(SetId) -> usize) -> Option<Vec<SetId>> {
         match self {
             Need::Nothing => None,
             Need::Set(set) => Some(vec![*set]),
-            Need::All(needs) => needs.iter().filter_map(Need::anchors).min_by_key(Vec::len),
+            Need::All(needs) => needs
+                .iter()
+                .filter_map(|need| need.anchors(weakest))
+                .max_by_key(|sets| {
+                    let shortest = sets.iter().map(|&set| weakest(set)).min();
+                    (shortest, std::cmp::Reverse(sets.len()))
+                }),
             Need::Any(needs) => {
                 let mut sets = Vec::new();
                 for need in needs {
-                    sets.extend(need.anchors()?);
+                    sets.extend(need.anchors(weakest)?);
                 }
                 sets.sort_unstable();
                 sets.dedup();

@@ -31,7 +31,7 @@ use crate::document::{
 use crate::finding::{Context, Finding, Position};
 use crate::memo::{HeapSize, TextMemo};
 use crate::normalize::{NormText, normalize};
-use crate::rules::{DocumentFact, Matcher, Node, Rule, RuleSet, SetId};
+use crate::rules::{DocumentFact, Matcher, Node, Rule, RuleSet, SetId, TermTable};
 use crate::source::SourceFile;
 
 /// A rule set ready to check text; build once, share across threads.
@@ -211,11 +211,19 @@ struct Triggers {
 }
 
 impl Triggers {
-    fn new(needs: &[Need], set_count: usize) -> Triggers {
-        let mut by_set = vec![Vec::new(); set_count];
+    fn new(needs: &[Need], terms: &TermTable) -> Triggers {
+        let mut by_set = vec![Vec::new(); terms.set_count()];
         let mut always = Vec::new();
+        let weakest = |set: SetId| {
+            terms
+                .set(set)
+                .iter()
+                .map(|&term| terms.terms()[term].chars().count())
+                .min()
+                .unwrap_or(0)
+        };
         for (index, need) in needs.iter().enumerate() {
-            match need.anchors() {
+            match need.anchors(&weakest) {
                 None => always.push(index),
                 Some(sets) => {
                     for set in sets {
@@ -306,7 +314,7 @@ impl Checker {
             digits: DigitGuard::new(&rules),
             skeletons: TextMemo::with_budget(SKELETON_MEMO_BUDGET),
             digit_free_labels: !labels_have_digits(&rules.labels),
-            triggers: Triggers::new(&needs, rules.terms.set_count()),
+            triggers: Triggers::new(&needs, &rules.terms),
             rules,
             prefilter,
             needs,
