@@ -277,7 +277,7 @@ fn unread_one_line_corpus_meets_its_floors() {
 }
 
 #[test]
-fn studied_one_line_corpus_from_a_fifth_author_meets_its_floors() {
+fn second_studied_one_line_corpus_meets_its_floors() {
     assert_floors(
         "independent-5.jsonl",
         Floors {
