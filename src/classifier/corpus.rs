@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::train::{Sample, TrainOptions};
+use crate::clock::Stamp;
 use crate::finding::Category;
 use crate::normalize::normalize;
 use crate::rules::{Matcher, RuleSet};
@@ -57,6 +58,26 @@ struct Case {
 struct CaseLine {
     text: String,
     labels: Vec<String>,
+    #[serde(default)]
+    also: Vec<String>,
+}
+
+impl CaseLine {
+    /// Whether the line teaches the model nothing about its words: a line
+    /// a reviewer may flag or not (only acceptable labels), or a log entry
+    /// that is harassment by its time stamp alone ("23:18 呼出 本人 无人接听"),
+    /// whose words are those of any lawful entry.
+    fn is_uninformative(&self) -> bool {
+        let stamped = || {
+            Stamp::parse(&self.text)
+                .or_else(|| Stamp::in_record(&self.text))
+                .is_some()
+        };
+        (self.labels.is_empty() && !self.also.is_empty())
+            || (self.labels.iter().all(|l| l == "harassment")
+                && !self.labels.is_empty()
+                && stamped())
+    }
 }
 
 /// Every sample the plan names, files read relative to `root`; `rules`
@@ -78,7 +99,7 @@ pub fn samples(root: &Path, plan: &TrainingPlan, rules: &RuleSet) -> Result<Vec<
             }
             let case: Case =
                 serde_json::from_str(line).map_err(|e| format!("{name}:{}: {e}", n + 1))?;
-            for text in case.lines {
+            for text in case.lines.iter().filter(|l| !l.is_uninformative()) {
                 let label = text.labels.first().map_or(NONE, String::as_str);
                 let class = class_of(label)
                     .ok_or_else(|| format!("{name}:{}: unknown label `{label}`", n + 1))?;
