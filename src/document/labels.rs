@@ -482,7 +482,7 @@ fn candidate(line: &str) -> Option<Candidate> {
                     (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
                 });
                 return Some(Candidate {
-                    name: name.to_string(),
+                    name: member_name(name).to_string(),
                     content_start: caps.get(0)?.end(),
                     timed: caps.get(2).is_some() || LEADING_DATE.is_match(line),
                     leading_clock,
@@ -525,6 +525,17 @@ fn candidate(line: &str) -> Option<Candidate> {
         leading_clock: None,
         spaced_only: true,
     })
+}
+
+/// A chat member's name without the group's note on it: a first message
+/// is labelled `新成员“债务协调-张”` and the next ones `债务协调-张`.
+fn member_name(name: &str) -> &str {
+    let bare = ["新成员", "群成员", "群友"]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name)
+        .trim_matches(['“', '”', '"', '「', '」']);
+    if bare.is_empty() { name } else { bare }
 }
 
 /// Whether `line` defines labels: it names a side and binds names with
@@ -720,6 +731,9 @@ mod tests {
             Some(("东哥-资产部".into(), Some(LabelKind::Agent)))
         );
         assert_eq!(lines[2], Some(("向小军".into(), None)));
+        let text = "22:47 新成员“债务协调-张”：各位邻居打扰了\n22:48 债务协调-张：[图片]\n22:52 业主：干嘛\n";
+        let (speakers, lines) = read(text);
+        assert_eq!(lines[0], lines[1], "{speakers:?}");
     }
 
     #[test]

@@ -53,10 +53,10 @@ static ENDS_WITH_TIME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d{1,2}:\d{2}(?::\d{2})?$").expect("time pattern is valid"));
 
 /// What opens an item of a list or a numbered section: `一、`, `（三）`,
-/// `3.2 `, `2. `, `第三章`, `- `, `【话术一】`.
+/// `3.2 `, `2. `, `第三章`, `- `, `【话术一】`, a field label (`复核意见：`).
 static ITEM_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]\d+[)）]|\d+(?:\.\d+)*[、.．)）]|\d+(?:\.\d+)+\s|第[一二三四五六七八九十百\d]+[章节条步部分讲课篇板]|[-*•·■●◆▪>|｜]|[A-Za-z][.、)）]\s|[【\[][^】\]]{1,12}[】\]])",
+        r"^\s*(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]\d+[)）]|\d+(?:\.\d+)*[、.．)）]|\d+(?:\.\d+)+\s|第[一二三四五六七八九十百\d]+[章节条步部分讲课篇板]|[-*•·■●◆▪>|｜]|[A-Za-z][.、)）]\s|[【\[][^】\]]{1,12}[】\]]|\p{Han}{4,6}：)",
     )
     .expect("item pattern is valid")
 });

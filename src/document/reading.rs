@@ -370,6 +370,9 @@ impl Document<'_> {
             Role::Agent
         };
         let mut tracker = AddresseeTracker::new(genre.is_dialogue());
+        // In a chat export whose messages carry names and times, a stamped
+        // line without a name is an event of the chat, not a message.
+        let system_events = genre == Genre::ChatLog && self.speakers.iter().any(|s| s.timed);
         let mut narrative: Option<(Option<usize>, Addressee)> = None;
         for (index, (unit, &cue)) in self.units.iter().zip(cues).enumerate() {
             let section = unit
@@ -380,7 +383,11 @@ impl Document<'_> {
             // labelled one, outside a dialogue; and so is each stamped entry
             // of a log, whoever a field of an earlier entry named ("客户：黄某")
             // or a quoted exchange made the document look like a dialogue.
-            if unit.speaker.is_none() && (!genre.is_dialogue() || unit.stamp.is_some()) {
+            if unit.speaker.is_none() && system_events && unit.stamp.is_some() {
+                // "群主 将“债务协调-张”移出了群聊" in an export of named
+                // messages: an event of the group, said by no one.
+                current_role = Role::Unknown;
+            } else if unit.speaker.is_none() && (!genre.is_dialogue() || unit.stamp.is_some()) {
                 current_role = Role::Agent;
             }
             if let Some(side) = label {
