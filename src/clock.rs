@@ -120,6 +120,12 @@ impl Stamp {
         Stamp::from_captures(&STAMP.captures(text)?)
     }
 
+    /// The stamp of a log entry: the one opening it, or that of a
+    /// delimited record's cell ([`Stamp::in_record`]).
+    pub fn of_entry(text: &str) -> Option<Stamp> {
+        Stamp::parse(text).or_else(|| Stamp::in_record(text))
+    }
+
     /// The stamp of a delimited record (a CSV or tab-separated export of a
     /// call log pasted as text): the first of its cells that holds nothing
     /// but a date with a clock time, as in

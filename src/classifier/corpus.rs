@@ -68,15 +68,10 @@ impl CaseLine {
     /// that is harassment by its time stamp alone ("23:18 呼出 本人 无人接听"),
     /// whose words are those of any lawful entry.
     fn is_uninformative(&self) -> bool {
-        let stamped = || {
-            Stamp::parse(&self.text)
-                .or_else(|| Stamp::in_record(&self.text))
-                .is_some()
-        };
         (self.labels.is_empty() && !self.also.is_empty())
-            || (self.labels.iter().all(|l| l == "harassment")
-                && !self.labels.is_empty()
-                && stamped())
+            || (!self.labels.is_empty()
+                && self.labels.iter().all(|l| l == "harassment")
+                && Stamp::of_entry(&self.text).is_some())
     }
 }
 

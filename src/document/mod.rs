@@ -115,7 +115,7 @@ impl<'a> Document<'a> {
                     Stamp::find(&source.text[source.line_range(block.line).start..piece.start])
                 }
                 (Some(_), _) => None,
-                _ => Stamp::parse(text.as_str()).or_else(|| Stamp::in_record(text.as_str())),
+                _ => Stamp::of_entry(text.as_str()),
             };
             if let Some(cells) = table_cells(text.as_str()) {
                 let header = table.as_ref();

@@ -383,12 +383,14 @@ impl Document<'_> {
             // labelled one, outside a dialogue; and so is each stamped entry
             // of a log, whoever a field of an earlier entry named ("客户：黄某")
             // or a quoted exchange made the document look like a dialogue.
-            if unit.speaker.is_none() && system_events && unit.stamp.is_some() {
-                // "群主 将“债务协调-张”移出了群聊" in an export of named
-                // messages: an event of the group, said by no one.
-                current_role = Role::Unknown;
-            } else if unit.speaker.is_none() && (!genre.is_dialogue() || unit.stamp.is_some()) {
-                current_role = Role::Agent;
+            if unit.speaker.is_none() {
+                if system_events && unit.stamp.is_some() {
+                    // "群主 将“债务协调-张”移出了群聊" in an export of named
+                    // messages: an event of the group, said by no one.
+                    current_role = Role::Unknown;
+                } else if !genre.is_dialogue() || unit.stamp.is_some() {
+                    current_role = Role::Agent;
+                }
             }
             if let Some(side) = label {
                 current_role = match side {
