@@ -1,5 +1,5 @@
-//! The features the classifier reads: character bigrams and trigrams of
-//! a normalized text.
+//! The features the classifier reads: the characters, character bigrams
+//! and trigrams of a normalized text.
 //!
 //! Whitespace is skipped (an n-gram may span it, as ASR output puts spaces
 //! inside words) and every ASCII digit reads as `0`, so that texts that
@@ -8,13 +8,13 @@
 
 use std::ops::Range;
 
-/// An n-gram packed into a `u64`: two or three characters of 21 bits each,
-/// and the top bit set for a trigram, so that a bigram and a trigram never
-/// share a key.
+/// An n-gram packed into a `u64`: one to three characters of 21 bits each,
+/// and a tag bit for a single character and for a trigram, so that n-grams
+/// of different lengths never share a key.
 pub type Key = u64;
 
 /// The lengths of the n-grams, shortest first.
-pub const ORDERS: [usize; 2] = [2, 3];
+pub const ORDERS: [usize; 3] = [1, 2, 3];
 
 /// One n-gram of a text: its key and where it lies, in bytes of the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +25,8 @@ pub struct Gram {
     pub span: Range<usize>,
 }
 
-/// Every bigram and trigram of `text`, bigrams of a position first.
+/// Every character, bigram and trigram of `text`, shortest first at each
+/// position.
 pub fn grams(text: &str) -> Vec<Gram> {
     let chars: Vec<(usize, char)> = text
         .char_indices()
@@ -53,8 +54,9 @@ pub fn grams(text: &str) -> Vec<Gram> {
 }
 
 const TRIGRAM: Key = 1 << 63;
+const UNIGRAM: Key = 1 << 62;
 
-/// The key of the n-gram made of `chars` (two or three).
+/// The key of the n-gram made of `chars` (one to three).
 pub fn pack(chars: impl Iterator<Item = char>) -> Key {
     let mut key: Key = 0;
     let mut len = 0;
@@ -63,15 +65,25 @@ pub fn pack(chars: impl Iterator<Item = char>) -> Key {
         len += 1;
     }
     debug_assert!(
-        (2..=3).contains(&len),
-        "n-grams have two or three characters"
+        (1..=3).contains(&len),
+        "n-grams have one to three characters"
     );
-    if len == 3 { key | TRIGRAM } else { key }
+    match len {
+        1 => key | UNIGRAM,
+        3 => key | TRIGRAM,
+        _ => key,
+    }
 }
 
 /// The text of the n-gram `key`.
 pub fn unpack(key: Key) -> String {
-    let len = if key & TRIGRAM != 0 { 3 } else { 2 };
+    let len = if key & TRIGRAM != 0 {
+        3
+    } else if key & UNIGRAM != 0 {
+        1
+    } else {
+        2
+    };
     (0..len)
         .rev()
         .filter_map(|i| char::from_u32(((key >> (21 * i)) & 0x1F_FFFF) as u32))
@@ -85,9 +97,15 @@ mod tests {
     #[test]
     fn grams_skip_spaces_and_read_digits_as_zero() {
         let texts: Vec<String> = grams("派 人7点").iter().map(|g| unpack(g.key)).collect();
-        assert_eq!(texts, ["派人", "派人0", "人0", "人0点", "0点"]);
+        assert_eq!(
+            texts,
+            [
+                "派", "派人", "派人0", "人", "人0", "人0点", "0", "0点", "点"
+            ]
+        );
         let spans: Vec<(usize, usize)> = grams("派 人")
             .into_iter()
+            .filter(|g| unpack(g.key).chars().count() == 2)
             .map(|g| (g.span.start, g.span.end))
             .collect();
         assert_eq!(spans, [(0, 7)]);
@@ -95,9 +113,10 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_orders_differ() {
-        for text in ["上门", "上门去", "ab", "0点"] {
+        for text in ["门", "上门", "上门去", "ab", "0点"] {
             assert_eq!(unpack(pack(text.chars())), text);
         }
         assert_ne!(pack("\u{0}ab".chars()), pack("ab".chars()));
+        assert_ne!(pack("\u{0}a".chars()), pack("a".chars()));
     }
 }

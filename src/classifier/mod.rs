@@ -1,6 +1,6 @@
 //! A compact learned classifier, for what the rules' phrases miss.
 //!
-//! Character bigrams and trigrams of a normalized text, weighted by tf-idf
+//! Characters, character bigrams and trigrams of a normalized text, weighted by tf-idf
 //! and scaled to unit length, feed a multinomial logistic regression over
 //! the six categories of GUIDELINES.md and `none`. The model is trained by
 //! `hegui train-classifier` from the labelled corpora and rule examples
@@ -199,8 +199,10 @@ impl Classifier {
             let parts = fields(line);
             let gram = parts.first().map(String::as_str).unwrap_or_default();
             let count = gram.chars().count();
-            if !(2..=3).contains(&count) {
-                return Err(at(format!("`{gram}` is not a bigram or trigram")));
+            if !(1..=3).contains(&count) {
+                return Err(at(format!(
+                    "`{gram}` is not a character, bigram or trigram"
+                )));
             }
             let values = match parts.len() {
                 // An n-gram whose weights are all negligible still counts
@@ -326,7 +328,7 @@ mod tests {
             ("", "empty"),
             ("bias\t1\n", "must start"),
             ("classes\tnone\tthreat\nbias\t1\n", "line 2"),
-            ("classes\tnone\tthreat\nbias\t1\t2\n上\t1\n", "line 3"),
+            ("classes\tnone\tthreat\nbias\t1\t2\n上门去了\t1\n", "line 3"),
             (
                 "classes\tnone\tthreat\nbias\t1\t2\n上门\t1\tx\t2\n",
                 "line 3",

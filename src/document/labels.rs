@@ -158,14 +158,14 @@ impl Speakers {
 }
 
 /// An optional clock time or date-time before a label (`[00:01:23]`,
-/// `00:00:05`, `2024-03-12 23:41:05`).
+/// `00:00:05`, `2024-03-12 23:41:05`, `11-02 22:35`).
 const LEADING_TIME: &str =
-    r"(?:\[?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?\s*)?";
+    r"(?:\[?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?\s*)?";
 
 /// A calendar date opening a line: a time before a label with a date is
 /// the wall-clock time of a chat message, not a recording's offset.
 static LEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\[?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
+    Regex::new(r"^\s*\[?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
         .expect("date pattern is valid")
 });
 
@@ -719,7 +719,10 @@ mod tests {
         assert_eq!(names, ["小周-贷后", "陈默"]);
         assert!(speakers.list.iter().all(|s| s.timed), "{speakers:?}");
         let (speakers, _) = read("[00:00:09] 坐席：您好\n[00:00:12] 客户：嗯\n");
-        assert!(speakers.list.iter().all(|s| !s.timed), "{speakers:?}");
+        assert!(speakers.list.iter().all(|s| !s.timed), "{speakers:?}"); // A month and day without the year date a message as well.
+        let (speakers, lines) = read("11-02 22:35 坐席：还不回电？\n11-03 09:07 坐席：请回电\n");
+        assert!(lines.iter().all(Option::is_some), "{lines:?}");
+        assert!(speakers.list.iter().all(|s| s.timed), "{speakers:?}");
     }
 
     #[test]

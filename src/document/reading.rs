@@ -273,16 +273,16 @@ pub enum SectionRole {
     ThirdParty,
 }
 
-/// How far, in units, talk of a debt makes the text around it a collection
+/// How far, in lines, talk of a debt makes the text around it a collection
 /// context: a call or a page, not a whole file of unrelated dialogues.
 const COLLECTION_REACH: usize = 40;
 
-/// Within that reach, at least one unit in this many must talk of a debt:
+/// Within that reach, at least one line in this many must talk of a debt:
 /// one mention of 欠钱 among eighty social-media comments makes no
 /// collection document.
 const COLLECTION_SHARE: usize = 10;
 
-/// A document of at most this many units is one conversation or one page:
+/// A document of at most this many lines is one conversation or one page:
 /// a single mention of the debt anywhere in it makes it a collection one.
 const ONE_CONVERSATION: usize = 30;
 
@@ -459,24 +459,31 @@ impl Document<'_> {
                 standalone: false,
             });
         }
-        // Where debt talk is, by unit index, to tell each unit whether
-        // enough of it lies within reach (or in the title).
-        let debt_talk: Vec<usize> = (0..cues.len())
+        // Where debt talk is, by line: the cells of a table row, or the
+        // turns of a dialogue written on one line, are one line of text.
+        let mut lines: Vec<usize> = self.units.iter().map(|u| u.line).collect();
+        lines.dedup();
+        let position = |unit: usize| lines.partition_point(|&l| l < self.units[unit].line);
+        let mut debt_talk: Vec<usize> = (0..cues.len())
             .filter(|&i| cues[i].has(Cue::Collection))
+            .map(position)
             .collect();
-        let titled = debt_talk.first() == Some(&0) && self.units[0].heading;
+        debt_talk.dedup();
+        let titled = cues.first().is_some_and(|c| c.has(Cue::Collection))
+            && self.units.first().is_some_and(|u| u.heading);
         let standalone = self
             .units
             .iter()
             .filter(|u| !u.text.as_str().trim().is_empty())
             .count()
             == 1;
-        let last = units.len().saturating_sub(1);
-        let short = units.len() <= ONE_CONVERSATION;
+        let last = lines.len().saturating_sub(1);
+        let short = lines.len() <= ONE_CONVERSATION;
         for (index, read) in units.iter_mut().enumerate() {
+            let at = position(index);
             let (from, to) = (
-                index.saturating_sub(COLLECTION_REACH),
-                (index + COLLECTION_REACH).min(last),
+                at.saturating_sub(COLLECTION_REACH),
+                (at + COLLECTION_REACH).min(last),
             );
             let near =
                 debt_talk.partition_point(|&i| i <= to) - debt_talk.partition_point(|&i| i < from);
@@ -658,7 +665,14 @@ impl Document<'_> {
                 .filter(|(i, _)| cues[*i].has(Cue::Reports) && !cues[*i].has(Cue::ForbiddenSection))
                 .count()
                 >= 2;
-        if title_reports || head_reports || (told_by_debtor && !dialogue && !log) {
+        // A dialogue under a reporting title is the call itself ("【录音整理稿】…
+        // 整理人：质检组") unless other lines report on it too ("复核意见：…").
+        let reporting = body
+            .iter()
+            .filter(|(i, _)| cues[*i].has(Cue::Reports))
+            .count();
+        let quotes_dialogue = title_reports && (!dialogue || reporting >= 2);
+        if quotes_dialogue || head_reports || (told_by_debtor && !dialogue && !log) {
             return Genre::Report;
         }
         if dialogue {

@@ -28,7 +28,7 @@ use crate::document::{
     Addressee, Cue, Cues, Document, Genre, Reading, Role, SpeakerLabels, Unit, UnitReading,
     sentence_start,
 };
-use crate::finding::{Context, Finding, Position};
+use crate::finding::{Category, Context, Finding, Position};
 use crate::memo::{HeapSize, TextMemo};
 use crate::normalize::{NormText, normalize};
 use crate::rules::{DocumentFact, Matcher, Node, Rule, RuleSet, SetId, TermTable};
@@ -85,7 +85,8 @@ pub enum Decision {
     OtherSpeaker,
     /// The rule does not judge speech to this addressee.
     OtherAddressee,
-    /// A fallback rule on a unit another rule already reports.
+    /// A fallback rule on a unit another rule already reports for its
+    /// category.
     Superseded,
 }
 
@@ -101,7 +102,7 @@ impl Decision {
             Decision::FactMissing(_) => "不报告（文档不具备规则要求的事实）",
             Decision::OtherSpeaker => "不报告（规则不评判此说话人）",
             Decision::OtherAddressee => "不报告（规则不适用于此受话人）",
-            Decision::Superseded => "不报告（已有其他规则报告此行）",
+            Decision::Superseded => "不报告（已有其他规则报告此行的同一类别）",
         }
     }
 }
@@ -489,7 +490,8 @@ impl Checker {
 
     /// What becomes of each line rule that fired on a unit (in the order
     /// of `verdict.fired`) and of each fact rule whose fact holds for it:
-    /// a fallback rule is reported only where no other rule is.
+    /// a fallback rule is reported only where no other rule reports its
+    /// category.
     fn decisions(
         &self,
         verdict: &LineVerdict,
@@ -500,16 +502,21 @@ impl Checker {
             .facts_of(read)
             .map(|(rule, fact)| (rule, fact, self.admits(rule, read)))
             .collect();
-        let fallback = |rule: usize| self.rules.rules[rule].fallback;
-        let reported_by_others = verdict
+        let rule = |rule: usize| &self.rules.rules[rule];
+        let reported_by_others: Vec<Category> = verdict
             .fired
             .iter()
             .map(|f| f.rule)
             .zip(lines.iter().copied())
             .chain(facts.iter().map(|&(rule, _, d)| (rule, d)))
-            .any(|(rule, d)| d == Decision::Reported && !fallback(rule));
-        let settle = |rule: usize, d: Decision| {
-            if reported_by_others && d == Decision::Reported && fallback(rule) {
+            .filter(|&(r, d)| d == Decision::Reported && !rule(r).fallback)
+            .map(|(r, _)| rule(r).info.category)
+            .collect();
+        let settle = |r: usize, d: Decision| {
+            if d == Decision::Reported
+                && rule(r).fallback
+                && reported_by_others.contains(&rule(r).info.category)
+            {
                 Decision::Superseded
             } else {
                 d
