@@ -330,6 +330,7 @@ impl UnitReading {
             DocumentFact::NightContact => self.night_contact,
             DocumentFact::RepeatedContact => self.repeated_contact,
             DocumentFact::Standalone => self.standalone,
+            DocumentFact::PresumedCollection => self.collection || self.standalone,
         }
     }
 

@@ -249,16 +249,21 @@ pub enum DocumentFact {
     /// as said to the debtor. In a longer text without collection context
     /// (a file of comments or reviews) an insult needs an aim of its own.
     Standalone,
+    /// The unit is presumed said in collection: it stands in a collection
+    /// context, or it is a sentence checked on its own. Everyday chat that
+    /// happens to use a threat's words ("你给我等着，我去买菜") is neither.
+    PresumedCollection,
 }
 
 impl DocumentFact {
     /// Every fact.
-    pub const ALL: [DocumentFact; 5] = [
+    pub const ALL: [DocumentFact; 6] = [
         DocumentFact::Collection,
         DocumentFact::DebtTalk,
         DocumentFact::NightContact,
         DocumentFact::RepeatedContact,
         DocumentFact::Standalone,
+        DocumentFact::PresumedCollection,
     ];
 
     /// The fact's name in rule files.
@@ -269,6 +274,7 @@ impl DocumentFact {
             DocumentFact::NightContact => "night_contact",
             DocumentFact::RepeatedContact => "repeated_contact",
             DocumentFact::Standalone => "standalone",
+            DocumentFact::PresumedCollection => "presumed_collection",
         }
     }
 
@@ -290,6 +296,7 @@ impl DocumentFact {
             DocumentFact::NightContact => "日志记录的联系在夜间",
             DocumentFact::RepeatedContact => "日志记录的联系短时间内反复",
             DocumentFact::Standalone => "单独一句",
+            DocumentFact::PresumedCollection => "催收语境或单独一句",
         }
     }
 }
