@@ -1,8 +1,9 @@
 //! A compact learned classifier, for what the rules' phrases miss.
 //!
-//! Characters, character bigrams and trigrams of a normalized text, weighted by tf-idf
-//! and scaled to unit length, feed a multinomial logistic regression over
-//! the six categories of GUIDELINES.md and `none`. The model is trained by
+//! Characters, character bigrams and trigrams of a normalized text,
+//! weighted by tf-idf and scaled to unit length, feed a multinomial
+//! logistic regression over the six categories of GUIDELINES.md and
+//! `none`. The model is trained by
 //! `hegui train-classifier` from the labelled corpora and rule examples
 //! that ship with the repository (`rules/classifier.toml` names them), and
 //! stored as text in `rules/classifier.tsv`, embedded in the binary.

@@ -719,7 +719,8 @@ mod tests {
         assert_eq!(names, ["小周-贷后", "陈默"]);
         assert!(speakers.list.iter().all(|s| s.timed), "{speakers:?}");
         let (speakers, _) = read("[00:00:09] 坐席：您好\n[00:00:12] 客户：嗯\n");
-        assert!(speakers.list.iter().all(|s| !s.timed), "{speakers:?}"); // A month and day without the year date a message as well.
+        assert!(speakers.list.iter().all(|s| !s.timed), "{speakers:?}");
+        // A month and day without the year date a message as well.
         let (speakers, lines) = read("11-02 22:35 坐席：还不回电？\n11-03 09:07 坐席：请回电\n");
         assert!(lines.iter().all(Option::is_some), "{lines:?}");
         assert!(speakers.list.iter().all(|s| s.timed), "{speakers:?}");

@@ -502,20 +502,22 @@ impl Checker {
             .facts_of(read)
             .map(|(rule, fact)| (rule, fact, self.admits(rule, read)))
             .collect();
-        let rule = |rule: usize| &self.rules.rules[rule];
+        let rule_at = |index: usize| &self.rules.rules[index];
+        // The categories that rules other than fallbacks report here.
         let reported_by_others: Vec<Category> = verdict
             .fired
             .iter()
             .map(|f| f.rule)
             .zip(lines.iter().copied())
             .chain(facts.iter().map(|&(rule, _, d)| (rule, d)))
-            .filter(|&(r, d)| d == Decision::Reported && !rule(r).fallback)
-            .map(|(r, _)| rule(r).info.category)
+            .filter(|&(rule, d)| d == Decision::Reported && !rule_at(rule).fallback)
+            .map(|(rule, _)| rule_at(rule).info.category)
             .collect();
-        let settle = |r: usize, d: Decision| {
+        let settle = |rule: usize, d: Decision| {
+            let rule = rule_at(rule);
             if d == Decision::Reported
-                && rule(r).fallback
-                && reported_by_others.contains(&rule(r).info.category)
+                && rule.fallback
+                && reported_by_others.contains(&rule.info.category)
             {
                 Decision::Superseded
             } else {
