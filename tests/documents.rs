@@ -405,3 +405,49 @@ fn news_of_a_collection_gang_reports_what_it_did() {
     let findings = check(text);
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+#[test]
+fn a_debtor_exported_chat_names_the_collector_by_a_display_name_with_spaces() {
+    // "我" is whoever exported the chat; the other name, with a space in
+    // it, is the collector, whose night messages are harassment.
+    let text = "微信聊天记录｜与「速借 贷后 小吴」的聊天\n\
+        2024-08-02 15:10 速借 贷后 小吴：您好，我是速借贷后的小吴，您的账单已逾期 12 天。\n\
+        2024-08-02 15:20 我：这个月手头紧，能不能下个月还？\n\
+        2024-08-02 23:40 速借 贷后 小吴：还没睡吧？钱到底什么时候还？\n\
+        2024-08-02 23:45 我：大半夜的别发了，我明天就去投诉。\n";
+    assert_lines(text, Category::Harassment, &[4]);
+}
+
+#[test]
+fn a_prohibition_wrapped_into_its_lead_in_keeps_the_list_forbidden() {
+    // "严禁" ends one wrapped line and "出现以下行为：" the next: one
+    // sentence, not a new heading that would prescribe the list.
+    let text = "第三章 外访中的禁止性行为\n\n\
+        本章适用于全体外访人员。外访须两人同行，全程录音录像。\n\
+        3.1 依据公司催收管理制度及行业自律公约的相关要求，外访人员在上门时严禁\n\
+        出现以下行为：\n\n\
+        （1）以暴力相威胁，例如对借款人说“不还钱就让你一家都不得安宁”等\n\
+        表述；\n\
+        （2）冒充司法人员，例如自称“我们是法院派来执行的工作人员”或者其\n\
+        他身份；\n\
+        （3）向邻居或物业透露欠款信息，例如在楼道里大声说“302欠钱不还”；\n";
+    let findings = check(text);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn an_faq_question_poses_the_debtors_words() {
+    let text = "催收新人培训 · 异议处理 FAQ\n\
+        Q1：客户问“欠钱不还会不会坐牢？”\n\
+        A：如实说明逾期属于民事纠纷，会产生罚息并影响征信。\n";
+    let findings = check(text);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn a_call_length_in_a_header_is_no_time_of_day() {
+    let text = "【ASR 转写】通话编号 5521｜时长 03:12｜说话人1=外呼，说话人2=被叫\n\
+        说话人1：喂 您好 请问是张先生吗\n\
+        说话人2：是我 什么事\n";
+    assert_lines(text, Category::Harassment, &[]);
+}

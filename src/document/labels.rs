@@ -187,6 +187,16 @@ static COLON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("label pattern is valid")
 });
 
+/// A chat name of several words after a message's date and time
+/// (`2024-05-18 14:02 安心借-贷后 周经理：`), as chat apps export display
+/// names with spaces in them.
+static DATED_NAME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*\[?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\]?\s+([\p{Han}A-Za-z0-9_*·\-（）()]{1,10}(?:[ \u{3000}][\p{Han}A-Za-z0-9_*·\-（）()]{1,10}){1,2})\s*[:：]\s*",
+    )
+    .expect("label pattern is valid")
+});
+
 /// One `key：value` field of a form header, after the start of the line or
 /// a field separator (`外访日期：2026年3月6日　外访员：韩立　借款人：杨帆`).
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
@@ -333,6 +343,9 @@ struct Candidate {
     leading_clock: Option<u16>,
     /// Found by the pattern for labels followed by a space.
     spaced_only: bool,
+    /// A chat name of several words (`安心借-贷后 周经理`): a speaker only
+    /// if it labels more than one line, unlike words of a log entry.
+    several_words: bool,
 }
 
 /// Finds the speakers of `source` and the label of each line.
@@ -426,6 +439,8 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
                     || legend
                         .iter()
                         .any(|l| kind_in_legend(l, &c.name, labels).is_some())
+            } else if c.several_words {
+                counts.get(c.name.as_str()).is_some_and(|&n| n >= 2) && (chat || kind.is_some())
             } else {
                 kind.is_some()
                     || (c.timed && chat)
@@ -487,8 +502,25 @@ fn candidate(line: &str) -> Option<Candidate> {
                     timed: caps.get(2).is_some() || LEADING_DATE.is_match(line),
                     leading_clock,
                     spaced_only: false,
+                    several_words: false,
                 });
             }
+        }
+        if let Some(caps) = DATED_NAME_LABEL.captures(line) {
+            let name: String = caps
+                .get(1)?
+                .as_str()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            return Some(Candidate {
+                name,
+                content_start: caps.get(0)?.end(),
+                timed: true,
+                leading_clock: None,
+                spaced_only: false,
+                several_words: true,
+            });
         }
         if let Some(caps) = SPACED_LABEL.captures(line) {
             let name: String = caps
@@ -503,6 +535,7 @@ fn candidate(line: &str) -> Option<Candidate> {
                 timed: false,
                 leading_clock: None,
                 spaced_only: false,
+                several_words: false,
             });
         }
     }
@@ -514,6 +547,7 @@ fn candidate(line: &str) -> Option<Candidate> {
                 timed: false,
                 leading_clock: None,
                 spaced_only: false,
+                several_words: false,
             });
         }
     }
@@ -524,6 +558,7 @@ fn candidate(line: &str) -> Option<Candidate> {
         timed: false,
         leading_clock: None,
         spaced_only: true,
+        several_words: false,
     })
 }
 

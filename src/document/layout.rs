@@ -176,7 +176,8 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
                 if next >= lines.len()
                     || blank(next)
                     || labelled(next)
-                    || ITEM_START.is_match(&source.text[content[next].clone()])
+                    || (ITEM_START.is_match(&source.text[content[next].clone()])
+                        && !(wraps && ends_lead_in(&source.text[content[next].clone()])))
                     || Stamp::parse(&source.text[content[next].clone()])
                         .is_some_and(|s| s.start.is_some())
                     || source.text[content[next].clone()]
@@ -193,6 +194,16 @@ pub fn layout(source: &SourceFile, speakers: &Speakers) -> Vec<Block> {
         blocks.push(block);
     }
     blocks
+}
+
+/// Whether a line is nothing but the end of a lead-in (`出现以下行为：`):
+/// after a wrapped line it finishes that line's sentence, it opens no
+/// item of its own.
+fn ends_lead_in(text: &str) -> bool {
+    let text = text.trim();
+    text.strip_suffix(['：', ':']).is_some_and(|words| {
+        (2..=8).contains(&words.chars().count()) && words.chars().all(|c| c.is_alphabetic())
+    })
 }
 
 /// Which lines are no text of the document: page marks, in a paginated
@@ -363,6 +374,15 @@ mod tests {
                     C2,135****0021,本人,2025-06-01 22:48:02,拒接,\n";
         let lines: Vec<usize> = blocks(text).iter().map(|b| b.0).collect();
         assert_eq!(lines, [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_wrapped_sentence_may_end_in_a_lead_in() {
+        let text = "第四章 沟通中的禁止性行为\n\n4.1 根据监管规定及行业自律公约，催收人员在与债务人沟通时，严禁\n出现以下行为：\n\n（1）使用暴力或者以暴力相威胁，例如辱骂对方或者威胁对方家\n人等表述；\n（2）冒充公检法机关、政府部门或律师，例如自称法院执行局的工作\n人员；\n（3）向债务人以外的第三人透露欠款信息，或要求无还款义务的第三人代\n为偿还；\n（4）对债务人进行侮辱、谩骂；\n";
+        let blocks = blocks(text);
+        assert_eq!(blocks[1].0, 3);
+        assert!(blocks[1].1.ends_with("严禁出现以下行为："), "{blocks:?}");
+        assert!(!blocks[1].2);
     }
 
     #[test]

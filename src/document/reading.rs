@@ -58,6 +58,9 @@ pub enum Cue {
     ThirdPartyNarrative,
     /// A narrative line that puts the debtor on the line ("本人接听").
     DebtorNarrative,
+    /// A question of an FAQ poses what the callee says ("Q3：客户问“不还
+    /// 会怎样？”"): the words are the callee's.
+    CalleeQuote,
     /// Talk of a debt or its collection: a document with such a unit is a
     /// collection document.
     Collection,
@@ -86,7 +89,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 21] = [
+    pub const ALL: [Cue; 22] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -101,6 +104,7 @@ impl Cue {
         Cue::CalleeVoice,
         Cue::ThirdPartyNarrative,
         Cue::DebtorNarrative,
+        Cue::CalleeQuote,
         Cue::Collection,
         Cue::ContactAttempt,
         Cue::ThirdPartyContact,
@@ -127,6 +131,7 @@ impl Cue {
             Cue::CalleeVoice => "callee_voice",
             Cue::ThirdPartyNarrative => "third_party_narrative",
             Cue::DebtorNarrative => "debtor_narrative",
+            Cue::CalleeQuote => "callee_quote",
             Cue::Collection => "collection",
             Cue::ContactAttempt => "contact_attempt",
             Cue::ThirdPartyContact => "third_party_contact",
@@ -401,6 +406,8 @@ impl Document<'_> {
             }
             let role = if unit.heading {
                 Role::Unknown
+            } else if cue.has(Cue::CalleeQuote) {
+                Role::Customer
             } else {
                 current_role
             };

@@ -1124,6 +1124,10 @@ examples.no_match = ["y"]
         let checker = checker_with(r#"when = { terms = ["傻逼"] }"#);
         // "shabi" is a generated spelling; inside "shabiz" it is not one.
         assert!(fired_lines(&checker, "shabiz\n").is_empty());
+        // Nor is a Latin term part of an identifier.
+        let checker = checker_with(r#"when = { terms = ["nt"] }"#);
+        let text = "录音编号 NT-20240611\nwxid_nt3\n你个nt\n";
+        assert_eq!(fired_lines(&checker, text), vec![3]);
     }
 
     #[test]

@@ -123,9 +123,8 @@ impl Automaton {
         for m in self.automaton.find_overlapping_iter(text) {
             let pattern = m.pattern().as_usize();
             let (latin_start, latin_end) = self.latin_edges[pattern];
-            let inside_word =
-                (latin_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphabetic())
-                    || (latin_end && bytes.get(m.end()).is_some_and(u8::is_ascii_alphabetic));
+            let inside_word = (latin_start && continues_word(bytes[..m.start()].iter().rev()))
+                || (latin_end && continues_word(bytes[m.end()..].iter()));
             let occurrence = Occurrence {
                 start: m.start(),
                 end: m.end(),
@@ -143,6 +142,17 @@ impl Automaton {
                 }
             }
         }
+    }
+}
+
+/// Whether the bytes next to a Latin match (`beside`, walking away from
+/// it) continue its word: a letter, or a joiner and a letter or digit, as
+/// in an identifier (`ZZ-20240611`, `wxid_nt3`).
+fn continues_word<'a>(mut beside: impl Iterator<Item = &'a u8>) -> bool {
+    match beside.next() {
+        Some(b) if b.is_ascii_alphabetic() => true,
+        Some(b'-' | b'_') => beside.next().is_some_and(u8::is_ascii_alphanumeric),
+        _ => false,
     }
 }
 
