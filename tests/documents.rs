@@ -451,3 +451,20 @@ fn a_call_length_in_a_header_is_no_time_of_day() {
         说话人2：是我 什么事\n";
     assert_lines(text, Category::Harassment, &[]);
 }
+
+#[test]
+fn a_dated_call_in_an_export_of_recordings_is_timed() {
+    // One call a line, each opening with its date and time: the call at
+    // 23:05 is a night contact, the ones by day are not; times into a
+    // recording ("[00:23:10]") carry no date and time no call.
+    let text = "通话录音导出（每行一通电话）\n\
+        2024-06-04 10:12｜坐席:您好请问是李女士吗 客户:是的 坐席:您的账单已逾期 5 天请今天处理\n\
+        2024-06-04 23:05｜坐席:喂是王强吗 客户:这么晚了干嘛 坐席:白天不接只能晚上打了\n\
+        2024-06-05 09:30｜坐席:您好是赵先生吗 客户:是我 坐席:您本月应还 800 元已逾期\n";
+    assert_lines(text, Category::Harassment, &[3]);
+    let recording = "通话转写\n\
+        [00:23:10] 坐席：您好，请问是李女士吗？\n\
+        [00:23:15] 客户：是我，什么事？\n\
+        [00:23:20] 坐席：您的账单已逾期 5 天，请今天处理。\n";
+    assert_lines(recording, Category::Harassment, &[]);
+}

@@ -510,6 +510,18 @@ impl Document<'_> {
                         && unit.stamp.is_some_and(|s| s.in_quiet_hours(quiet));
                 }
             }
+            // A dated turn of the collector's opens a call at that time of
+            // day (an export of recordings, one call a line: "2024-06-04
+            // 23:10｜客服:喂…"); a time without a date may be an offset into
+            // the recording ("[00:23:10] 坐席：").
+            Genre::Transcript => {
+                for (read, unit) in units.iter_mut().zip(&self.units) {
+                    read.night_contact = read.role == Role::Agent
+                        && unit
+                            .stamp
+                            .is_some_and(|s| s.date.is_some() && s.in_quiet_hours(quiet));
+                }
+            }
             _ => {}
         }
         Reading { genre, units }
