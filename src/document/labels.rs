@@ -506,37 +506,24 @@ fn candidate(line: &str) -> Option<Candidate> {
                 });
             }
         }
-        if let Some(caps) = DATED_NAME_LABEL.captures(line) {
-            let name: String = caps
-                .get(1)?
-                .as_str()
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            return Some(Candidate {
-                name,
-                content_start: caps.get(0)?.end(),
-                timed: true,
-                leading_clock: None,
-                spaced_only: false,
-                several_words: true,
-            });
-        }
-        if let Some(caps) = SPACED_LABEL.captures(line) {
-            let name: String = caps
-                .get(1)?
-                .as_str()
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            return Some(Candidate {
-                name,
-                content_start: caps.get(0)?.end(),
-                timed: false,
-                leading_clock: None,
-                spaced_only: false,
-                several_words: false,
-            });
+        // A chat name of several words after a date and time is timed; a
+        // label spelled out with spaces is not.
+        for (pattern, dated) in [(&DATED_NAME_LABEL, true), (&SPACED_LABEL, false)] {
+            if let Some(caps) = pattern.captures(line) {
+                return Some(Candidate {
+                    name: caps
+                        .get(1)?
+                        .as_str()
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect(),
+                    content_start: caps.get(0)?.end(),
+                    timed: dated,
+                    leading_clock: None,
+                    spaced_only: false,
+                    several_words: dated,
+                });
+            }
         }
     }
     if start.starts_with(['[', '【']) || start.starts_with(|c: char| c.is_ascii_digit()) {

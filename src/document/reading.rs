@@ -503,23 +503,18 @@ impl Document<'_> {
         }
         match genre {
             Genre::CallLog => self.read_contacts(cues, quiet, &mut units),
-            // Every message the collector sends is a contact.
-            Genre::ChatLog => {
+            // Every message the collector sends is a contact, and a dated
+            // turn of the collector's in a transcript opens a call at that
+            // time of day (an export of recordings, one call a line:
+            // "2024-06-04 23:10｜客服:喂…"); there a time without a date may
+            // be an offset into the recording ("[00:23:10] 坐席：").
+            Genre::ChatLog | Genre::Transcript => {
+                let dated_only = genre == Genre::Transcript;
                 for (read, unit) in units.iter_mut().zip(&self.units) {
                     read.night_contact = read.role == Role::Agent
-                        && unit.stamp.is_some_and(|s| s.in_quiet_hours(quiet));
-                }
-            }
-            // A dated turn of the collector's opens a call at that time of
-            // day (an export of recordings, one call a line: "2024-06-04
-            // 23:10｜客服:喂…"); a time without a date may be an offset into
-            // the recording ("[00:23:10] 坐席：").
-            Genre::Transcript => {
-                for (read, unit) in units.iter_mut().zip(&self.units) {
-                    read.night_contact = read.role == Role::Agent
-                        && unit
-                            .stamp
-                            .is_some_and(|s| s.date.is_some() && s.in_quiet_hours(quiet));
+                        && unit.stamp.is_some_and(|s| {
+                            (!dated_only || s.date.is_some()) && s.in_quiet_hours(quiet)
+                        });
                 }
             }
             _ => {}
