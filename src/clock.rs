@@ -84,7 +84,8 @@ pub struct Stamp {
 /// (`次日`, `D4`, `【通话小结】`, `1.`, `2 |`, `第二次外访`), possibly in
 /// square brackets: `22:47`, `2024-03-11 | 22:47`, `03/09`, `7/5`,
 /// `11-02 23:40`, `4.16`, `10:00—16:30`, `[2024-09-03 23:52:17]`,
-/// `3月9日 07时40分`.
+/// `3月9日 07时40分`, and the compact `0612 2240` of hand-kept logs
+/// (month and day, hour and minute, four digits each).
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*[|｜]?\s*
@@ -92,7 +93,8 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
              |(?:次日|当日|当天|今日|今天|昨日|昨天|隔日|翌日|[A-Za-z]{1,2}\d{0,2}
                 |第\s*[\d一二三四五六七八九十]{1,3}\s*[天日通次条](?:外访|上门|拜访|走访|联系|致电|通话|催收)?)[：:，,]?)\s*)?
         [\[［]?
-        (?:(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?
+        (?:(?P<cmonth>0[1-9]|1[0-2])(?P<cday>[0-3]\d)\s+(?P<ch>[01]\d|2[0-3])(?P<cmin>[0-5]\d)(?:\s|$)
+           |(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?
              (?:\s*[|｜]?\s*(?P<h0>[01]?\d|2[0-4])(?:[:：]|时)(?P<m0>[0-5]\d)分?
                |\s*(?P<p0>凌晨|半夜|深夜|夜里|夜间|晚上|晚间|傍晚|清晨|早上|早晨|上午|中午|下午)?\s*
                 (?P<s0>[012]?\d|[一二两三四五六七八九十]{1,3})点(?P<half0>半)?(?:(?P<sm0>[0-5]?\d)分?)?)?
@@ -113,6 +115,26 @@ static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("date-time pattern is valid")
 });
+
+/// An enumeration of clock times opening a log entry: `10:01、10:03、10:05`.
+static LISTED_TIMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:(?:[01]?\d|2[0-3])[:：][0-5]\d\s*[、,，/]\s*)+(?:[01]?\d|2[0-3])[:：][0-5]\d",
+    )
+    .expect("listed-times pattern is valid")
+});
+
+/// The clock times of an entry that opens with several of them, one
+/// attempt each (`10:01、10:03、10:05 连续拨打借款人`); empty when the entry
+/// opens with at most one.
+pub fn listed_times(text: &str) -> Vec<ClockTime> {
+    LISTED_TIMES.find(text).map_or_else(Vec::new, |list| {
+        list.as_str()
+            .split(['、', ',', '，', '/'])
+            .filter_map(|t| ClockTime::parse(&t.replace('：', ":")))
+            .collect()
+    })
+}
 
 impl Stamp {
     /// The stamp opening `text`, if it opens with a date or a clock time.
@@ -173,7 +195,10 @@ impl Stamp {
             (Some(h), Some(m)) if h < 24 || (h == 24 && m == 0) => Some(ClockTime(h % 24 * 60 + m)),
             _ => None,
         };
-        let date = match (number("month"), number("day")) {
+        let date = match (
+            number("month").or_else(|| number("cmonth")),
+            number("day").or_else(|| number("cday")),
+        ) {
             (Some(m @ 1..=12), Some(d @ 1..=31)) => Some((m as u8, d as u8)),
             _ => None,
         };
@@ -188,6 +213,7 @@ impl Stamp {
         };
         let start = clock("h0", "m0")
             .or_else(|| clock("h1", "m1"))
+            .or_else(|| clock("ch", "cmin"))
             .or_else(|| spoken("p0", "s0", "half0", "sm0"))
             .or_else(|| spoken("p1", "s1", "half1", "sm1"));
         let stamp = Stamp {
@@ -324,6 +350,7 @@ mod tests {
                 None,
             ),
             ("第二次外访 2024-01-17（周三）", Some((1, 17)), "", None),
+            ("0612 2240 拨本人 未接", Some((6, 12)), "22:40", None),
             (
                 "| 2024-03-11 | 22:47 | 本人 |",
                 Some((3, 11)),
@@ -363,9 +390,21 @@ mod tests {
             "",
             "2024年是关键一年",
             "3点建议",
+            "1234 5678 是卡号",
+            "0612 22400 元",
         ] {
             assert!(Stamp::parse(text).is_none(), "{text}");
         }
+    }
+
+    #[test]
+    fn an_entry_may_list_several_times() {
+        assert_eq!(
+            listed_times("10:01、10:03、10:05 连续拨打借款人，均被挂断。"),
+            [clock("10:01"), clock("10:03"), clock("10:05")].map(Option::unwrap)
+        );
+        assert!(listed_times("22:47 拨打本人").is_empty());
+        assert!(listed_times("费用 12,30 元").is_empty());
     }
 
     #[test]

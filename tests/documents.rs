@@ -468,3 +468,36 @@ fn a_dated_call_in_an_export_of_recordings_is_timed() {
         [00:23:20] 坐席：您的账单已逾期 5 天，请今天处理。\n";
     assert_lines(recording, Category::Harassment, &[]);
 }
+
+#[test]
+fn a_report_section_that_recommends_prescribes_its_lines() {
+    let text = "催收三组质检周报\n\
+        一、扣分项\n\
+        1. 坐席 B03 向客户同事透露“他欠了我们三万”，属第三方披露，扣 30 分。\n\
+        二、优秀话术推荐（全员学习）\n\
+        1. “您要是再不处理，我们只能联系您单位领导，让单位出面协调了。”\n";
+    assert_lines(text, Category::ThirdPartyDisclosure, &[5]);
+}
+
+#[test]
+fn the_caller_who_asks_whom_they_reached_is_the_collector() {
+    // Neither label says who is who; the side that calls and names the
+    // debt is the collector's, even when it says "你们单位".
+    let text = "甲：您好，是宏远物流人事部吗？\n\
+        乙：对，请讲。\n\
+        甲：我是受银行委托的，找你们单位的员工周某。\n\
+        乙：员工信息我们不对外提供。\n\
+        甲：他欠银行信用卡五万多，逾期大半年了。\n\
+        乙：这是他个人的事情。\n";
+    assert_lines(text, Category::ThirdPartyDisclosure, &[5]);
+}
+
+#[test]
+fn a_hand_kept_log_with_compact_stamps_times_its_calls() {
+    let text = "案件 QD-0612 催记\n\
+        0612 0915 拨本人 关机\n\
+        0612 0920 拨紧联-妻 接通 请其转告回电\n\
+        0612 0925 妻称已转告 已挂断\n\
+        0612 2240 拨本人 未接\n";
+    assert_lines(text, Category::Harassment, &[5]);
+}

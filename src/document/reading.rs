@@ -21,7 +21,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Addressee, Document, LabelKind, Role};
-use crate::clock::QuietHours;
+use crate::clock::{QuietHours, listed_times};
 use crate::rules::DocumentFact;
 
 /// A fact about a unit's text that rule data can tell.
@@ -439,7 +439,11 @@ impl Document<'_> {
                 Some(Addressee::ThirdParty) => Addressee::ThirdParty,
                 _ => tracker.observe(role, label, in_third_party_section, cue),
             };
-            let frame = if genre == Genre::Report && !cue.has(Cue::Recommends) {
+            // A report's recommendation, or its section under a heading
+            // that recommends ("优秀话术推荐"), is what collectors should do.
+            let recommended = cue.has(Cue::Recommends)
+                || unit.section.is_some_and(|h| cues[h].has(Cue::Recommends));
+            let frame = if genre == Genre::Report && !recommended {
                 Frame::Reported
             } else if section == SectionRole::ForbiddenExamples
                 || cue.has(Cue::ForbiddenExample)
@@ -550,7 +554,13 @@ impl Document<'_> {
                 && !cue.has(Cue::Visit)
                 && attempts.last().is_none_or(|&(line, ..)| line != unit.line)
             {
-                attempts.push((unit.line, day, time.0));
+                // "10:01、10:03、10:05 连续拨打" records three attempts.
+                let listed = listed_times(unit.text.as_str());
+                if listed.is_empty() {
+                    attempts.push((unit.line, day, time.0));
+                } else {
+                    attempts.extend(listed.iter().map(|t| (unit.line, day, t.0)));
+                }
             }
         }
         // Lines of the repeated attempts, ascending. A log runs forward in
