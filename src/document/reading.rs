@@ -81,6 +81,10 @@ pub enum Cue {
     /// The chat is held in a group ("群聊：…", "邀请…加入了群聊"): from
     /// here on, everyone in it reads what the collector posts.
     GroupChat,
+    /// An event of a chat, written by the app under whatever label the
+    /// export gives it ("系统消息：「阿强」邀请「爸爸」…加入了群聊"): said by
+    /// no one, judged as what the document records.
+    ChatEvent,
     /// The unit speaks to someone (second person) or in a collector's own
     /// voice ("我是…", "我司"): a sentence checked on its own with such
     /// words is read as said to the debtor.
@@ -89,7 +93,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 22] = [
+    pub const ALL: [Cue; 23] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -111,6 +115,7 @@ impl Cue {
         Cue::Visit,
         Cue::MessageLog,
         Cue::GroupChat,
+        Cue::ChatEvent,
         Cue::Addressed,
     ];
 
@@ -138,6 +143,7 @@ impl Cue {
             Cue::Visit => "visit",
             Cue::MessageLog => "message_log",
             Cue::GroupChat => "group_chat",
+            Cue::ChatEvent => "chat_event",
             Cue::Addressed => "addressed",
         }
     }
@@ -404,7 +410,7 @@ impl Document<'_> {
                     LabelKind::Debtor | LabelKind::ThirdParty => Role::Customer,
                 };
             }
-            let role = if unit.heading {
+            let role = if unit.heading || cue.has(Cue::ChatEvent) {
                 Role::Unknown
             } else if cue.has(Cue::CalleeQuote) {
                 Role::Customer
