@@ -148,13 +148,13 @@ impl Stamp {
         Stamp::parse(text).or_else(|| Stamp::in_record(text))
     }
 
-    /// The stamp of a delimited record (a CSV or tab-separated export of a
-    /// call log pasted as text): the first of its cells that holds nothing
+    /// The stamp of a delimited record (a CSV, tab-separated or Markdown
+    /// table export of a call log pasted as text): the first of its cells that holds nothing
     /// but a date with a clock time, as in
     /// `BJ0631,马俊,2025-07-05 22:14:37,本人,0,未接通`, or a date cell
     /// followed by a clock-time cell (`2024-03-15,22:47,BD017,…`).
     pub fn in_record(text: &str) -> Option<Stamp> {
-        let separator = [',', '\t']
+        let separator = [',', '\t', '|', '｜']
             .into_iter()
             .find(|&c| text.matches(c).count() >= 3)?;
         let is_stamp_cell = |cell: &str| {
@@ -415,6 +415,10 @@ mod tests {
         assert_eq!((stamp.date, stamp.start), (Some((3, 4)), clock("06:15")));
         let stamp = Stamp::in_record("2024-03-15,22:47,BD017,本人,138****2201,0,未接,").unwrap();
         assert_eq!((stamp.date, stamp.start), (Some((3, 15)), clock("22:47")));
+        let stamp =
+            Stamp::in_record("1 | 139****0012 | 父亲 | 2024-08-05 22:01 | 成功 | 【通知】…")
+                .unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((8, 5)), clock("22:01")));
         for text in [
             "案件号,借款人,拨打时间,被叫对象,时长(秒),结果",
             "您好，请问是张先生吗，我们22:00以后不会再打扰，谢谢，再见",

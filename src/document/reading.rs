@@ -78,6 +78,9 @@ pub enum Cue {
     /// The title of a log of messages sent ("催收短信发送记录"): every
     /// stamped entry under it is a message to someone.
     MessageLog,
+    /// The title of a log of messages sent in bulk to the debtor's
+    /// contacts ("任务名称：联系人批量通知").
+    BulkContactLog,
     /// The chat is held in a group ("群聊：…", "邀请…加入了群聊"): from
     /// here on, everyone in it reads what the collector posts.
     GroupChat,
@@ -93,7 +96,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 23] = [
+    pub const ALL: [Cue; 24] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -114,6 +117,7 @@ impl Cue {
         Cue::ThirdPartyContact,
         Cue::Visit,
         Cue::MessageLog,
+        Cue::BulkContactLog,
         Cue::GroupChat,
         Cue::ChatEvent,
         Cue::Addressed,
@@ -142,6 +146,7 @@ impl Cue {
             Cue::ThirdPartyContact => "third_party_contact",
             Cue::Visit => "visit",
             Cue::MessageLog => "message_log",
+            Cue::BulkContactLog => "bulk_contact_log",
             Cue::GroupChat => "group_chat",
             Cue::ChatEvent => "chat_event",
             Cue::Addressed => "addressed",
@@ -328,6 +333,9 @@ pub struct UnitReading {
     /// Whether it is a log entry of a contact attempt that follows
     /// [`REPEAT_COUNT`] others within [`REPEAT_WINDOW`] minutes.
     pub repeated_contact: bool,
+    /// Whether it is a stamped entry of a log of messages sent in bulk to
+    /// the debtor's contacts.
+    pub bulk_contact: bool,
     /// Whether it is the document's only unit.
     pub standalone: bool,
 }
@@ -340,6 +348,7 @@ impl UnitReading {
             DocumentFact::DebtTalk => self.debt_talk,
             DocumentFact::NightContact => self.night_contact,
             DocumentFact::RepeatedContact => self.repeated_contact,
+            DocumentFact::BulkContact => self.bulk_contact,
             DocumentFact::Standalone => self.standalone,
             DocumentFact::PresumedCollection => self.collection || self.standalone,
         }
@@ -474,6 +483,7 @@ impl Document<'_> {
                 debt_talk: false,
                 night_contact: false,
                 repeated_contact: false,
+                bulk_contact: false,
                 standalone: false,
             });
         }
@@ -543,8 +553,10 @@ impl Document<'_> {
         type Attempt = (usize, Option<(u8, u8)>, u16);
         let mut attempts: Vec<Attempt> = Vec::new();
         let mut day = None;
-        // Under a message log's title every entry is a contact.
+        // Under a message log's title every entry is a contact; under a
+        // bulk send to the contact list, every entry is part of a blast.
         let message_log = cues.first().is_some_and(|c| c.has(Cue::MessageLog));
+        let bulk = message_log && cues.first().is_some_and(|c| c.has(Cue::BulkContactLog));
         let is_contact =
             |index: usize| cues[index].has(Cue::ContactAttempt) || (message_log && index > 0);
         for (index, unit) in self.units.iter().enumerate() {
@@ -555,7 +567,9 @@ impl Document<'_> {
                 continue;
             }
             units[index].night_contact = stamp.in_quiet_hours(quiet);
+            units[index].bulk_contact = bulk;
             if let Some(time) = stamp.start
+                && !bulk
                 && !cue.has(Cue::ThirdPartyContact)
                 && !cue.has(Cue::Visit)
                 && attempts.last().is_none_or(|&(line, ..)| line != unit.line)

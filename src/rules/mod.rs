@@ -245,6 +245,9 @@ pub enum DocumentFact {
     /// The unit is an entry of a call log recording a contact attempt
     /// that follows others within a short time.
     RepeatedContact,
+    /// The unit is an entry of a log of messages sent in bulk to the
+    /// debtor's contacts ("联系人批量通知"): a blast of the contact list.
+    BulkContact,
     /// The document is a single unit: a sentence checked on its own, read
     /// as said to the debtor. In a longer text without collection context
     /// (a file of comments or reviews) an insult needs an aim of its own.
@@ -257,11 +260,12 @@ pub enum DocumentFact {
 
 impl DocumentFact {
     /// Every fact.
-    pub const ALL: [DocumentFact; 6] = [
+    pub const ALL: [DocumentFact; 7] = [
         DocumentFact::Collection,
         DocumentFact::DebtTalk,
         DocumentFact::NightContact,
         DocumentFact::RepeatedContact,
+        DocumentFact::BulkContact,
         DocumentFact::Standalone,
         DocumentFact::PresumedCollection,
     ];
@@ -273,6 +277,7 @@ impl DocumentFact {
             DocumentFact::DebtTalk => "debt_talk",
             DocumentFact::NightContact => "night_contact",
             DocumentFact::RepeatedContact => "repeated_contact",
+            DocumentFact::BulkContact => "bulk_contact",
             DocumentFact::Standalone => "standalone",
             DocumentFact::PresumedCollection => "presumed_collection",
         }
@@ -295,6 +300,7 @@ impl DocumentFact {
             DocumentFact::DebtTalk => "上下文谈到欠款",
             DocumentFact::NightContact => "日志记录的联系在夜间",
             DocumentFact::RepeatedContact => "日志记录的联系短时间内反复",
+            DocumentFact::BulkContact => "批量发给联系人的消息",
             DocumentFact::Standalone => "单独一句",
             DocumentFact::PresumedCollection => "催收语境或单独一句",
         }
