@@ -42,8 +42,12 @@
 //!   one-line cases by two more authors, scored blind on arrival (line F1
 //!   0.868 and 0.891); studied since and trained on.
 //! - `documents-n.jsonl`, `independent-9.jsonl`: 48 documents and 443
+//!   one-line cases by two more authors, scored blind on arrival (line F1
+//!   0.875 and 0.919); studied since and trained on.
+//! - `documents-o.jsonl`, `independent-10.jsonl`: 50 documents and 450
 //!   one-line cases by two more authors, not studied and never trained
-//!   on: the honest estimate on unseen text (line F1 0.875 and 0.919).
+//!   on: the honest estimate on unseen text (line F1 0.823 and 0.921 by
+//!   score.py; 0.812 and 0.917 before the rules learned from n and 9).
 //! - `real/seeds.jsonl`: the real public training material of the project's
 //!   seeds, labelled by us line by line.
 //!
@@ -408,24 +412,40 @@ fn last_studied_sets_meet_their_floors() {
             category_recall: 0.85,
         },
     );
-}
-
-#[test]
-fn unread_sets_meet_their_floors() {
     assert_floors(
         "documents-n.jsonl",
         Floors {
-            line_f1: 0.86,
-            category_precision: 0.70,
-            category_recall: 0.64,
+            line_f1: 0.91,
+            category_precision: 0.80,
+            category_recall: 0.85,
         },
     );
     assert_floors(
         "independent-9.jsonl",
         Floors {
+            line_f1: 0.95,
+            category_precision: 0.92,
+            category_recall: 0.92,
+        },
+    );
+}
+
+#[test]
+fn unread_sets_meet_their_floors() {
+    assert_floors(
+        "documents-o.jsonl",
+        Floors {
+            line_f1: 0.79,
+            category_precision: 0.75,
+            category_recall: 0.58,
+        },
+    );
+    assert_floors(
+        "independent-10.jsonl",
+        Floors {
             line_f1: 0.90,
-            category_precision: 0.88,
-            category_recall: 0.70,
+            category_precision: 0.90,
+            category_recall: 0.63,
         },
     );
 }
