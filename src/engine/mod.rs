@@ -25,8 +25,8 @@ use self::verdict::{Fired, LineVerdict};
 use crate::audit::config::AuditConfig;
 use crate::clock::QuietHours;
 use crate::document::{
-    Addressee, Cue, Cues, Document, Genre, Reading, Role, SpeakerLabels, Unit, UnitReading,
-    sentence_start,
+    Addressee, Cue, Cues, Document, DocumentLabels, Genre, Reading, Role, SpeakerLabels, Unit,
+    UnitReading, sentence_start,
 };
 use crate::finding::{Category, Context, Finding, Position};
 use crate::memo::{HeapSize, TextMemo};
@@ -55,6 +55,8 @@ pub struct Checker {
     /// Whether no speaker label has an ASCII digit, so that a text and its
     /// skeleton always split into the same speaker turns.
     digit_free_labels: bool,
+    /// The rules' speaker labels, prepared for reading documents.
+    labels: DocumentLabels,
     /// When contacts logged in a text are night contacts.
     quiet_hours: QuietHours,
     /// The rules judged from a document fact alone (see
@@ -323,6 +325,7 @@ impl Checker {
             digits: DigitGuard::new(&rules),
             skeletons: TextMemo::with_budget(SKELETON_MEMO_BUDGET),
             digit_free_labels: !labels_have_digits(&rules.labels),
+            labels: DocumentLabels::new(rules.labels.clone()),
             triggers: Triggers::new(&needs, &rules.terms),
             rules,
             prefilter,
@@ -360,7 +363,7 @@ impl Checker {
     pub fn read<'s>(&self, source: &'s SourceFile) -> ReadText<'s> {
         ReadText {
             source,
-            document: Document::new(source, &self.rules.labels),
+            document: Document::new(source, &self.labels),
         }
     }
 
