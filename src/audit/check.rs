@@ -19,7 +19,7 @@ use super::reader::{Piece, Shape};
 use super::record::{FieldDecoder, Record, RecordError};
 use super::redact::redact;
 use super::summary::Tally;
-use crate::engine::{Checker, skeleton, skeleton_into};
+use crate::engine::{Checker, ReadText, skeleton, skeleton_into};
 use crate::finding::{Category, Finding, Position, RuleInfo};
 use crate::memo::{HeapSize, LocalMemo, TextMemo};
 use crate::report::{ELLIPSIS, EXCERPT_MAX_CHARS, finding_line, window};
@@ -411,12 +411,16 @@ impl RecordChecker<'_> {
         let (own, shared);
         let findings: &[Finding] = if !has_text {
             &[]
-        } else if let Some(found) = self.skeleton_findings(path, text, &source) {
-            shared = found;
-            &shared.findings
         } else {
-            own = self.checker.check(&source);
-            &own
+            // One reading of the note serves the skeleton test and the check.
+            let read = self.checker.read(&source);
+            if let Some(found) = self.skeleton_findings(path, text, &read) {
+                shared = found;
+                &shared.findings
+            } else {
+                own = self.checker.check_read(&read, None);
+                &own
+            }
         };
         self.verdict_with(&source, findings)
     }
@@ -462,16 +466,16 @@ impl RecordChecker<'_> {
         Some(self.verdict_with(&source, &shared.findings))
     }
 
-    /// The findings of the skeleton of `text` (read as `source`), found
+    /// The findings of the skeleton of `text` (read as `read`), found
     /// once for all texts with that skeleton, if `text` shares them (see
     /// [`Checker::digits_are_inert`]).
     fn skeleton_findings(
         &self,
         path: &str,
         text: &str,
-        source: &SourceFile,
+        read: &ReadText<'_>,
     ) -> Option<Arc<SkeletonFindings>> {
-        if !self.checker.digits_are_inert(source) {
+        if !self.checker.digits_are_inert(read) {
             return None;
         }
         let skeleton = skeleton(text);
@@ -484,14 +488,15 @@ impl RecordChecker<'_> {
     /// What the text rules find in `skeleton`, a skeleton of note texts.
     fn skeleton_of(&self, path: &str, skeleton: &str) -> SkeletonFindings {
         let source = SourceFile::new(path, skeleton.to_string(), "UTF-8");
-        let inert = self.checker.digits_are_inert(&source);
+        let read = self.checker.read(&source);
+        let inert = self.checker.digits_are_inert(&read);
         if !inert {
             return SkeletonFindings::default();
         }
         SkeletonFindings {
             inert,
-            never_matter: self.checker.digits_never_matter(&source),
-            findings: self.checker.check(&source).into(),
+            never_matter: self.checker.digits_never_matter(&read),
+            findings: self.checker.check_read(&read, None).into(),
         }
     }
 

@@ -538,6 +538,11 @@ fn candidate(line: &str) -> Option<Candidate> {
             });
         }
     }
+    // The label is followed by a space or a tab: a line without one (most
+    // lines of prose) has none.
+    if !line.contains([' ', '\t', '\u{3000}']) {
+        return None;
+    }
     let caps = SPACE_LABEL.captures(line)?;
     Some(Candidate {
         name: caps.get(1)?.as_str().to_string(),

@@ -87,6 +87,41 @@ pub struct Document<'a> {
     pub speakers: Vec<Speaker>,
 }
 
+/// Speaker labels prepared once for reading any number of documents.
+#[derive(Clone, Debug)]
+pub struct DocumentLabels {
+    /// The labels of each side.
+    labels: SpeakerLabels,
+    /// Each known label once, as a speaker of its side, in the order of the
+    /// lists (agent, debtor, third party): those a document does not name
+    /// itself are added to its speakers, since they may open turns inside
+    /// its lines.
+    known: Vec<Speaker>,
+}
+
+impl DocumentLabels {
+    /// Prepares `labels`.
+    pub fn new(labels: SpeakerLabels) -> DocumentLabels {
+        let mut known: Vec<Speaker> = Vec::new();
+        for (list, kind) in [
+            (&labels.agent, LabelKind::Agent),
+            (&labels.debtor, LabelKind::Debtor),
+            (&labels.third_party, LabelKind::ThirdParty),
+        ] {
+            for label in list {
+                if !known.iter().any(|s| s.name == *label) {
+                    known.push(Speaker {
+                        name: label.clone(),
+                        kind: Some(kind),
+                        timed: false,
+                    });
+                }
+            }
+        }
+        DocumentLabels { labels, known }
+    }
+}
+
 /// A speaker label inside a line, where a turn of an inline dialogue
 /// begins: after the start, a sentence end, a bracket, a quote, a space or
 /// a dash ("可以这样说-客服：").
@@ -98,10 +133,10 @@ static INLINE_LABEL_BEFORE: &[char] = &[
 impl<'a> Document<'a> {
     /// Reads `source`: finds speakers, lays out blocks and splits inline
     /// dialogues into turns.
-    pub fn new(source: &'a SourceFile, labels: &SpeakerLabels) -> Document<'a> {
-        let speakers = labels::find_speakers(source, labels);
+    pub fn new(source: &'a SourceFile, labels: &DocumentLabels) -> Document<'a> {
+        let speakers = labels::find_speakers(source, &labels.labels);
         let blocks = layout::layout(source, &speakers);
-        let inline = InlineLabels::new(labels, &speakers.list);
+        let inline = InlineLabels::new(&labels.known, &speakers.list);
         let mut units = Vec::with_capacity(blocks.len());
         let mut section = None;
         // The header cells of the table being read, if any.
@@ -202,8 +237,9 @@ impl<'a> Document<'a> {
                 });
             }
         }
+        let added = inline.into_added();
         let mut list = speakers.list;
-        list.extend(inline.added);
+        list.extend(added);
         Document {
             units,
             speakers: list,
@@ -263,41 +299,42 @@ struct Turn {
 
 /// The labels that can open a turn inside a line: the known labels and
 /// the document's own speakers of two characters or more.
-struct InlineLabels {
+struct InlineLabels<'l> {
     /// Each name and its speaker index, longest names first (so that
     /// 催收员 wins over 催收).
-    names: Vec<(String, usize)>,
-    /// Known labels first seen inside lines, added to the speakers.
+    names: Vec<(&'l str, usize)>,
+    /// Known labels the document does not name itself, added to its
+    /// speakers.
     added: Vec<Speaker>,
 }
 
-impl InlineLabels {
-    fn new(labels: &SpeakerLabels, speakers: &[Speaker]) -> InlineLabels {
-        let mut names: Vec<(String, usize)> = speakers
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.name.chars().count() >= 2)
-            .map(|(i, s)| (s.name.clone(), i))
-            .collect();
-        let mut added = Vec::new();
-        for (list, kind) in [
-            (&labels.agent, LabelKind::Agent),
-            (&labels.debtor, LabelKind::Debtor),
-            (&labels.third_party, LabelKind::ThirdParty),
-        ] {
-            for label in list {
-                if !names.iter().any(|(n, _)| n == label) {
-                    names.push((label.clone(), speakers.len() + added.len()));
-                    added.push(Speaker {
-                        name: label.clone(),
-                        kind: Some(kind),
-                        timed: false,
-                    });
-                }
+impl<'l> InlineLabels<'l> {
+    /// The inline labels of a document whose own speakers are `speakers`,
+    /// given the `known` labels (see [`DocumentLabels`]).
+    fn new(known: &'l [Speaker], speakers: &'l [Speaker]) -> InlineLabels<'l> {
+        let mut names: Vec<(&str, usize)> = Vec::with_capacity(speakers.len() + known.len());
+        names.extend(
+            speakers
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.name.chars().count() >= 2)
+                .map(|(i, s)| (s.name.as_str(), i)),
+        );
+        let own = names.len();
+        let mut added = Vec::with_capacity(known.len());
+        for label in known {
+            if !names[..own].iter().any(|(n, _)| *n == label.name) {
+                names.push((&label.name, speakers.len() + added.len()));
+                added.push(label.clone());
             }
         }
         names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
         InlineLabels { names, added }
+    }
+
+    /// The known labels added to the document's speakers.
+    fn into_added(self) -> Vec<Speaker> {
+        self.added
     }
 
     /// The turns inside `text`: none unless the line holds a dialogue (two
@@ -309,11 +346,7 @@ impl InlineLabels {
         }
         for (colon, c) in text.match_indices(['：', ':']) {
             let before = text[..colon].trim_end_matches([' ', '\t', '\u{3000}']);
-            let Some((name, speaker)) = self
-                .names
-                .iter()
-                .find(|(n, _)| before.ends_with(n.as_str()))
-            else {
+            let Some((name, speaker)) = self.names.iter().find(|(n, _)| before.ends_with(n)) else {
                 continue;
             };
             let label_start = before.len() - name.len();
@@ -377,7 +410,7 @@ mod tests {
 
     fn units(text: &str) -> Vec<(usize, String, Option<String>)> {
         let source = SourceFile::new("t", text.to_string(), "UTF-8");
-        let doc = Document::new(&source, &labels());
+        let doc = Document::new(&source, &DocumentLabels::new(labels()));
         doc.units
             .iter()
             .map(|u| {

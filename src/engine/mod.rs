@@ -25,8 +25,8 @@ use self::verdict::{Fired, LineVerdict};
 use crate::audit::config::AuditConfig;
 use crate::clock::QuietHours;
 use crate::document::{
-    Addressee, Cue, Cues, Document, Genre, Reading, Role, SpeakerLabels, Unit, UnitReading,
-    sentence_start,
+    Addressee, Cue, Cues, Document, DocumentLabels, Genre, Reading, Role, SpeakerLabels, Unit,
+    UnitReading, sentence_start,
 };
 use crate::finding::{Category, Context, Finding, Position};
 use crate::memo::{HeapSize, TextMemo};
@@ -55,6 +55,8 @@ pub struct Checker {
     /// Whether no speaker label has an ASCII digit, so that a text and its
     /// skeleton always split into the same speaker turns.
     digit_free_labels: bool,
+    /// The rules' speaker labels, prepared for reading documents.
+    labels: DocumentLabels,
     /// When contacts logged in a text are night contacts.
     quiet_hours: QuietHours,
     /// The rules judged from a document fact alone (see
@@ -62,9 +64,17 @@ pub struct Checker {
     fact_rules: Vec<(usize, DocumentFact)>,
 }
 
-/// A document read into units, each with its verdict and reading.
-struct Analysis<'s> {
+/// A text read as a document with a checker's speaker labels (see
+/// [`Checker::read`]), so that it can be tested for digit sharing and
+/// checked without being read again.
+pub struct ReadText<'s> {
+    source: &'s SourceFile,
     document: Document<'s>,
+}
+
+/// A document read into units, each with its verdict and reading.
+struct Analysis<'d, 's> {
+    document: &'d Document<'s>,
     verdicts: Vec<Arc<LineVerdict>>,
     reading: Reading,
 }
@@ -315,6 +325,7 @@ impl Checker {
             digits: DigitGuard::new(&rules),
             skeletons: TextMemo::with_budget(SKELETON_MEMO_BUDGET),
             digit_free_labels: !labels_have_digits(&rules.labels),
+            labels: DocumentLabels::new(rules.labels.clone()),
             triggers: Triggers::new(&needs, &rules.terms),
             rules,
             prefilter,
@@ -345,7 +356,23 @@ impl Checker {
     /// Every finding in `source`, read as a document of `genre` when
     /// given (otherwise the genre is inferred).
     pub fn check_as(&self, source: &SourceFile, genre: Option<Genre>) -> Vec<Finding> {
-        let analysis = self.analyse(source, genre);
+        self.check_read(&self.read(source), genre)
+    }
+
+    /// Reads `source` as a document with the rules' speaker labels.
+    pub fn read<'s>(&self, source: &'s SourceFile) -> ReadText<'s> {
+        ReadText {
+            source,
+            document: Document::new(source, &self.labels),
+        }
+    }
+
+    /// Every finding in the text `read`, read as a document of `genre`
+    /// when given (otherwise the genre is inferred): [`check_as`]
+    /// (Self::check_as) on a text already read.
+    pub fn check_read(&self, read: &ReadText<'_>, genre: Option<Genre>) -> Vec<Finding> {
+        let source = read.source;
+        let analysis = self.analyse(&read.document, genre);
         let mut satisfied = vec![false; self.rules.rules.len()];
         // A `missing` rule without a context judges every template.
         let mut relevant: Vec<bool> = self
@@ -393,7 +420,7 @@ impl Checker {
         if analysis.reading.genre == Genre::Script {
             findings.extend(self.missing_findings(
                 source,
-                &analysis.document,
+                analysis.document,
                 &satisfied,
                 &relevant,
             ));
@@ -406,7 +433,8 @@ impl Checker {
     /// (Self::check_as), with every rule that matched and why it was or
     /// was not reported.
     pub fn trace(&self, source: &SourceFile, genre: Option<Genre>) -> Trace {
-        let analysis = self.analyse(source, genre);
+        let read = self.read(source);
+        let analysis = self.analyse(&read.document, genre);
         let units = analysis
             .document
             .units
@@ -457,9 +485,12 @@ impl Checker {
         }
     }
 
-    /// Reads `source` as a document and judges each of its units.
-    fn analyse<'s>(&self, source: &'s SourceFile, genre: Option<Genre>) -> Analysis<'s> {
-        let document = Document::new(source, &self.rules.labels);
+    /// Judges each unit of `document` and reads the document.
+    fn analyse<'d, 's>(
+        &self,
+        document: &'d Document<'s>,
+        genre: Option<Genre>,
+    ) -> Analysis<'d, 's> {
         let verdicts: Vec<Arc<LineVerdict>> = document
             .units
             .iter()
@@ -569,7 +600,7 @@ impl Checker {
         }
     }
 
-    /// Whether no rule can tell the digits of `source` from others: it
+    /// Whether no rule can tell the digits of the text `read` from others: it
     /// has digits, no speaker label has one, and no term or regex that looks
     /// at digit values can match in any of its lines.
     ///
@@ -579,33 +610,34 @@ impl Checker {
     /// so texts that differ only in their digits can be checked once, on
     /// their common skeleton. Only what a finding quotes from the text
     /// ([`Finding::matched`]) is then the skeleton's, not the text's own.
-    pub fn digits_are_inert(&self, source: &SourceFile) -> bool {
-        self.inert_lines(source, DigitGuard::inert_in)
+    pub fn digits_are_inert(&self, read: &ReadText<'_>) -> bool {
+        self.inert_lines(read, DigitGuard::inert_in)
     }
 
-    /// Whether every text that differs from `source` only in the values of
+    /// Whether every text that differs from the text `read` only in the values of
     /// its ASCII digits (`source` and its [`skeleton`] among them) is
     /// [digit-inert](Checker::digits_are_inert): all texts of that skeleton
     /// then have the skeleton's findings, without a look at their own
     /// digits.
-    pub fn digits_never_matter(&self, source: &SourceFile) -> bool {
-        self.inert_lines(source, DigitGuard::inert_for_any_digits)
+    pub fn digits_never_matter(&self, read: &ReadText<'_>) -> bool {
+        self.inert_lines(read, DigitGuard::inert_for_any_digits)
     }
 
-    /// Whether `source` has digits, no speaker label has one, no unit carries
-    /// a log stamp (its clock time is a fact rules read), and `inert` holds
-    /// for the normalized content of each speaker turn with digits.
-    fn inert_lines(&self, source: &SourceFile, inert: fn(&DigitGuard, &str) -> bool) -> bool {
+    /// Whether the text `read` has digits, no speaker label has one, no unit
+    /// carries a log stamp (its clock time is a fact rules read), and
+    /// `inert` holds for the normalized content of each speaker turn with
+    /// digits.
+    fn inert_lines(&self, read: &ReadText<'_>, inert: fn(&DigitGuard, &str) -> bool) -> bool {
         let Some(guard) = &self.digits else {
             return false;
         };
         // Speaker labels and headings are found by digit-blind patterns, so
         // a text and its skeleton split into the same turns unless a label
         // itself has a digit.
-        if !self.digit_free_labels || !has_digit(&source.text) {
+        if !self.digit_free_labels || !has_digit(&read.source.text) {
             return false;
         }
-        let document = Document::new(source, &self.rules.labels);
+        let document = &read.document;
         document.speakers.iter().all(|s| !has_digit(&s.name))
             && document.units.iter().all(|unit| {
                 let text = unit.text.as_str();
@@ -937,7 +969,8 @@ examples.no_match = ["y"]
                 for n in DIGITS {
                     for text in with_number(example, n) {
                         let skeleton = skeleton(&text);
-                        let is_inert = |text: &str| sharing.digits_are_inert(&source(text));
+                        let is_inert =
+                            |text: &str| sharing.digits_are_inert(&sharing.read(&source(text)));
                         if !is_inert(&text) || !is_inert(&skeleton) {
                             sensitive += 1;
                             continue;
@@ -971,7 +1004,7 @@ examples.no_match = ["y"]
                 for n in DIGITS {
                     for text in with_number(example, n) {
                         let skeleton = skeleton(&text).into_owned();
-                        if !checker.digits_never_matter(&source(&skeleton)) {
+                        if !checker.digits_never_matter(&checker.read(&source(&skeleton))) {
                             sometimes += 1;
                             continue;
                         }
@@ -982,7 +1015,8 @@ examples.no_match = ["y"]
                             with_digits(&text, |b| b'0' + (b - b'0' + 7) % 10),
                         ];
                         for variant in variants {
-                            assert!(checker.digits_are_inert(&source(&variant)), "{variant}");
+                            let text = source(&variant);
+                            assert!(checker.digits_are_inert(&checker.read(&text)), "{variant}");
                             assert_eq!(
                                 places(&alone, &variant),
                                 places(&alone, &skeleton),
@@ -1001,21 +1035,22 @@ examples.no_match = ["y"]
 
     #[test]
     fn a_digit_in_a_speaker_label_or_a_rule_keeps_a_text_to_itself() {
-        let text = source;
+        let inert =
+            |checker: &Checker, text: &str| checker.digits_are_inert(&checker.read(&source(text)));
         let checker = Checker::new(RuleSet::builtin());
-        assert!(checker.digits_are_inert(&text("坐席：还款100元")));
-        assert!(!checker.digits_are_inert(&text("没有数字")));
+        assert!(inert(&checker, "坐席：还款100元"));
+        assert!(!inert(&checker, "没有数字"));
         let mut rules = RuleSet::builtin();
         rules.labels.agent.push("坐席9号".to_string());
         let checker = Checker::new(rules);
-        assert!(!checker.digits_are_inert(&text("坐席9号：还款100元")));
+        assert!(!inert(&checker, "坐席9号：还款100元"));
         let checker = checker_with(r#"when = { terms = ["23点"] }"#);
-        assert!(checker.digits_are_inert(&text("13点\n还款100元")));
-        assert!(!checker.digits_are_inert(&text("13点\n23点")));
+        assert!(inert(&checker, "13点\n还款100元"));
+        assert!(!inert(&checker, "13点\n23点"));
         // A text can be inert and its skeleton not: sharing needs both.
         let checker = checker_with(r#"when = { terms = ["00点"] }"#);
-        assert!(checker.digits_are_inert(&text("13点")));
-        assert!(!checker.digits_are_inert(&text("00点")));
+        assert!(inert(&checker, "13点"));
+        assert!(!inert(&checker, "00点"));
     }
 
     #[test]
