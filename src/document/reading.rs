@@ -333,8 +333,8 @@ pub struct UnitReading {
     /// Whether it is a log entry of a contact attempt that follows
     /// [`REPEAT_COUNT`] others within [`REPEAT_WINDOW`] minutes.
     pub repeated_contact: bool,
-    /// Whether it is a stamped entry of a log of messages sent in bulk to
-    /// the debtor's contacts.
+    /// Whether it is a stamped entry, talking of the debt, of a log of
+    /// messages sent in bulk to the debtor's contacts.
     pub bulk_contact: bool,
     /// Whether it is the document's only unit.
     pub standalone: bool,
@@ -567,7 +567,9 @@ impl Document<'_> {
                 continue;
             }
             units[index].night_contact = stamp.in_quiet_hours(quiet);
-            units[index].bulk_contact = bulk;
+            // An entry of the blast says what is owed; a failed send
+            // ("失败（空号）") carries no message.
+            units[index].bulk_contact = bulk && cue.has(Cue::Collection);
             if let Some(time) = stamp.start
                 && !bulk
                 && !cue.has(Cue::ThirdPartyContact)
