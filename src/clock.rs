@@ -149,8 +149,8 @@ impl Stamp {
     }
 
     /// The stamp of a delimited record (a CSV, tab-separated or Markdown
-    /// table export of a call log pasted as text): the first of its cells that holds nothing
-    /// but a date with a clock time, as in
+    /// table export of a call log pasted as text): the first of its cells
+    /// that holds nothing but a date with a clock time, as in
     /// `BJ0631,马俊,2025-07-05 22:14:37,本人,0,未接通`, or a date cell
     /// followed by a clock-time cell (`2024-03-15,22:47,BD017,…`).
     pub fn in_record(text: &str) -> Option<Stamp> {

@@ -555,8 +555,9 @@ impl Document<'_> {
         let mut day = None;
         // Under a message log's title every entry is a contact; under a
         // bulk send to the contact list, every entry is part of a blast.
-        let message_log = cues.first().is_some_and(|c| c.has(Cue::MessageLog));
-        let bulk = message_log && cues.first().is_some_and(|c| c.has(Cue::BulkContactLog));
+        let title = cues.first().copied().unwrap_or_default();
+        let message_log = title.has(Cue::MessageLog);
+        let bulk = message_log && title.has(Cue::BulkContactLog);
         let is_contact =
             |index: usize| cues[index].has(Cue::ContactAttempt) || (message_log && index > 0);
         for (index, unit) in self.units.iter().enumerate() {
