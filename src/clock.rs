@@ -81,7 +81,8 @@ pub struct Stamp {
 }
 
 /// A date or a clock time opening a line, after an optional short prefix
-/// (`次日`, `D4`, `【通话小结】`, `1.`, `2 |`, `第二次外访`), possibly in
+/// (`次日`, `D4`, `【通话小结】`, `1.`, `2 |`, a row number before a column
+/// gap, `第二次外访`), possibly in
 /// square brackets: `22:47`, `2024-03-11 | 22:47`, `03/09`, `7/5`,
 /// `11-02 23:40`, `4.16`, `10:00—16:30`, `[2024-09-03 23:52:17]`,
 /// `3月9日 07时40分`, and the compact `0612 2240` of hand-kept logs
@@ -89,7 +90,7 @@ pub struct Stamp {
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*[|｜]?\s*
-        (?:(?:【[^】\d]{1,8}】|\d{1,3}\s*[|｜.、)）]|[-*•·]
+        (?:(?:【[^】\d]{1,8}】|\d{1,3}(?:\s*[|｜.、)）]|[\ \t]{2,}|\t)|[-*•·]
              |(?:次日|当日|当天|今日|今天|昨日|昨天|隔日|翌日|[A-Za-z]{1,2}\d{0,2}
                 |第\s*[\d一二三四五六七八九十]{1,3}\s*[天日通次条](?:外访|上门|拜访|走访|联系|致电|通话|催收)?)[：:，,]?)\s*)?
         [\[［]?
@@ -111,9 +112,16 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
 /// in a chat label (`东哥-资产部 2024/07/03 01:05：`).
 static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?\s*)?(?P<h1>[01]?\d|2[0-3])(?:[:：]|时)(?P<m1>[0-5]\d)",
+        r"(?:(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})(?:日|[-/.]\d{4},?)?\s*)?(?P<h1>[01]?\d|2[0-3])(?:[:：]|时)(?P<m1>[0-5]\d)",
     )
     .expect("date-time pattern is valid")
+});
+
+/// The time field of a call record's header (`通话ID 7731925  坐席工号 2231
+/// 时间 2024-05-11 23:05`), followed by its date and time.
+static TIME_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s|｜,，;；])(?:通话|呼叫|拨打|外呼|来电|去电|录音|开始)?时间\s*[：:]?\s*")
+        .expect("time-field pattern is valid")
 });
 
 /// An enumeration of clock times opening a log entry: `10:01、10:03、10:05`.
@@ -142,10 +150,22 @@ impl Stamp {
         Stamp::from_captures(&STAMP.captures(text)?)
     }
 
-    /// The stamp of a log entry: the one opening it, or that of a
-    /// delimited record's cell ([`Stamp::in_record`]).
+    /// The stamp of a log entry: the one opening it, that of a delimited
+    /// record's cell ([`Stamp::in_record`]), or the date and time of a
+    /// record header's time field ([`Stamp::in_time_field`]).
     pub fn of_entry(text: &str) -> Option<Stamp> {
-        Stamp::parse(text).or_else(|| Stamp::in_record(text))
+        Stamp::parse(text)
+            .or_else(|| Stamp::in_record(text))
+            .or_else(|| Stamp::in_time_field(text))
+    }
+
+    /// The date and time after a time field (`… 时间 2024-05-11 23:05`):
+    /// the time of the call whose record the line heads.
+    pub fn in_time_field(text: &str) -> Option<Stamp> {
+        TIME_FIELD
+            .find_iter(text)
+            .filter_map(|field| Stamp::parse(&text[field.end()..]))
+            .find(|stamp| stamp.date.is_some() && stamp.start.is_some())
     }
 
     /// The stamp of a delimited record (a CSV, tab-separated or Markdown
@@ -189,6 +209,16 @@ impl Stamp {
         Stamp::from_captures(&DATE_TIME.captures(text)?)
     }
 
+    /// Like [`Stamp::find`], but only a clock time written with a date
+    /// (valid or not, so that the answer depends on the shape of the text
+    /// and not on its digits): a time alone before a speaker label may be
+    /// an offset into a recording (`[00:01:12] 坐席：`).
+    pub fn find_dated(text: &str) -> Option<Stamp> {
+        let caps = DATE_TIME.captures(text)?;
+        caps.name("month")?;
+        Stamp::from_captures(&caps)
+    }
+
     fn from_captures(caps: &regex::Captures<'_>) -> Option<Stamp> {
         let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u16>().ok());
         let clock = |h: &str, m: &str| match (number(h), number(m)) {
@@ -200,6 +230,8 @@ impl Stamp {
             number("day").or_else(|| number("cday")),
         ) {
             (Some(m @ 1..=12), Some(d @ 1..=31)) => Some((m as u8, d as u8)),
+            // Day first, as chat apps export it: "14/03/2024, 23:05".
+            (Some(d @ 13..=31), Some(m @ 1..=12)) => Some((m as u8, d as u8)),
             _ => None,
         };
         let spoken = |p: &str, h: &str, half: &str, m: &str| {
@@ -310,6 +342,7 @@ mod tests {
             ),
             ("11-02 23:40 拨打本人，未接通", Some((11, 2)), "23:40", None),
             ("次日 01:30 债务人报警", None, "01:30", None),
+            ("3     08:35  本人手机    拒接   0s", None, "08:35", None),
             (
                 "D4 11:06–11:40 连拨本人 14 次",
                 None,
@@ -431,12 +464,23 @@ mod tests {
     }
 
     #[test]
+    fn record_headers_carry_stamps_in_their_time_field() {
+        let stamp =
+            Stamp::of_entry("通话ID 7731925  坐席工号 2231  时间 2024-05-11 23:05").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((5, 11)), clock("23:05")));
+        assert!(Stamp::of_entry("约定还款时间 2024-05-12 23:00").is_none());
+        assert!(Stamp::of_entry("通话时间：10:14").is_none());
+    }
+
+    #[test]
     fn chat_labels_carry_stamps() {
         let stamp = Stamp::find("东哥-资产部 2024/07/03 01:05").unwrap();
         assert_eq!((stamp.date, stamp.start), (Some((7, 3)), clock("01:05")));
         let stamp = Stamp::find("阿强 15:02").unwrap();
         assert_eq!((stamp.date, stamp.start), (None, clock("15:02")));
         assert!(Stamp::find("催收小王 2 号").is_none());
+        let stamp = Stamp::find("[14/03/2024, 23:05] 追數職員 Kelvin").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((3, 14)), clock("23:05")));
     }
 
     #[test]

@@ -501,3 +501,69 @@ fn a_hand_kept_log_with_compact_stamps_times_its_calls() {
         0612 2240 拨本人 未接\n";
     assert_lines(text, Category::Harassment, &[5]);
 }
+
+#[test]
+fn a_call_log_aligned_with_spaces_times_and_counts_its_calls() {
+    // The rows name whom was called ("本人"), not who speaks; the third
+    // call within half an hour and the call at 22:47 are harassment.
+    let text = "日期        时间    拨打对象    结果\n\
+        2024-03-11  09:12   本人        未接      —\n\
+        2024-03-11  09:14   本人        未接      —\n\
+        2024-03-11  09:15   本人        拒接      —\n\
+        2024-03-11  15:40   本人        接通      承诺明天处理\n\
+        2024-03-11  22:47   本人        未接      —\n";
+    assert_lines(text, Category::Harassment, &[4, 6]);
+    let numbered = "序号  时间   号码        结果   时长\n\
+        1     08:31  本人手机    未接   0s\n\
+        2     08:33  本人手机    未接   0s\n\
+        3     08:35  本人手机    拒接   0s\n\
+        4     12:30  本人手机    接通   300s\n";
+    assert_lines(numbered, Category::Harassment, &[4]);
+}
+
+#[test]
+fn what_happens_while_visitors_stay_at_night_is_a_night_contact() {
+    // The signature at 01:30 is given with the visitors in the room; their
+    // leaving is no contact, and a note the next morning is not part of
+    // the visit.
+    let text = "外访记录\n\
+        21:50 到达借款人住所，借款人妻子开门。\n\
+        23:10 外访员继续在客厅等候借款人。\n\
+        01:30 借款人签署还款承诺书。\n\
+        01:40 离开。\n\
+        09:30 系统登记承诺金额。\n";
+    assert_lines(text, Category::Harassment, &[3, 4]);
+}
+
+#[test]
+fn dated_messages_before_a_sender_or_under_a_call_header_are_timed() {
+    // A chat export with day-first dates, an SMS log with the sender in
+    // brackets, and a call record's header field: each time of day counts.
+    let chat = "[14/03/2024, 15:05] 追數職員 Kelvin：陳生，你啲數拖咗三個月喇。\n\
+        [14/03/2024, 15:20] 陳生：聽日先講。\n\
+        [15/03/2024, 00:15] 追數職員 Kelvin：陳生，今日之內還五千。\n";
+    assert_lines(chat, Category::Harassment, &[3]);
+    let sms = "短信发送明细\n\
+        2024-09-15 10:02  【宜人分期】您的账单已逾期15天，请尽快还款。\n\
+        2024-09-15 22:40  【宜人分期】您的还款日期已过，请尽快还款。\n";
+    assert_lines(sms, Category::Harassment, &[3]);
+    let calls = "通话ID 7731921  坐席工号 2231  时间 2024-05-11 10:31\n\
+        客服：您好，您的账单已逾期12天。客户：我明天还。\n\
+        通话ID 7731925  坐席工号 2231  时间 2024-05-11 23:05\n\
+        客服：您好，您的账单已逾期12天。客户：这么晚了。\n";
+    assert_lines(calls, Category::Harassment, &[3]);
+}
+
+#[test]
+fn a_lettered_dialogue_is_no_faq_and_an_action_on_the_debtor_is_no_speaker() {
+    // "A：" answers "Q：" in an FAQ but speaks to "B：" here; "告知本人：" in
+    // a call note is what the collector told the debtor.
+    let text = "说明：A 为催收员，B 为借款人，C 为借款人配偶\n\
+        A：你让你老婆接电话。\n\
+        C：你们找他什么事？\n\
+        A：你老公欠了十一万多，让他赶紧还。\n";
+    assert_lines(text, Category::ThirdPartyDisclosure, &[4]);
+    let note = "10-08 10:20 拨打本人，未接。\n\
+        10-08 14:05 告知本人：再不还清，会通知他老家村里用大喇叭广播他欠钱的事。\n";
+    assert_lines(note, Category::ThirdPartyDisclosure, &[2]);
+}

@@ -34,6 +34,9 @@ pub struct SpeakerLabels {
     /// Words that, after a debtor label, name a situation of a script
     /// (`客户拒绝：`, `客户失联：`): the line is the agent's answer to it.
     pub situation: Vec<String>,
+    /// Words that, before a side word, name what the agent did to that
+    /// side (`告知本人：…` in a call note): the line is the agent's.
+    pub action: Vec<String>,
 }
 
 /// Which side a speaker label names.
@@ -74,7 +77,8 @@ impl SpeakerLabels {
     /// happens to start with one (`客户不配合时改称`).
     ///
     /// A debtor word followed by a situation word is a situation in a
-    /// script (`客户拒绝：`, `客户失联：`), answered by the agent.
+    /// script (`客户拒绝：`, `客户失联：`), answered by the agent; an action
+    /// word before a side word is the agent's entry (`告知本人：`).
     fn kind_of_name(&self, name: &str) -> Option<LabelKind> {
         let parts: Vec<&str> = name
             .split(['-', '（', '(', '）', ')', '·', '_', ' '])
@@ -94,10 +98,23 @@ impl SpeakerLabels {
                     .is_some_and(|rest| self.situation.iter().any(|w| rest.starts_with(w.as_str())))
             })
         };
+        let acted_on = || {
+            parts.iter().any(|p| {
+                self.action.iter().any(|w| {
+                    p.strip_prefix(w.as_str()).is_some_and(|rest| {
+                        self.debtor
+                            .iter()
+                            .chain(&self.third_party)
+                            .any(|l| rest.starts_with(l.as_str()))
+                    })
+                })
+            })
+        };
         match kind {
             Some(LabelKind::Debtor) if self.debtor.iter().any(|l| situation(l)) => {
                 Some(LabelKind::Agent)
             }
+            Some(LabelKind::Debtor | LabelKind::ThirdParty) if acted_on() => Some(LabelKind::Agent),
             kind => kind,
         }
     }
@@ -159,13 +176,12 @@ impl Speakers {
 
 /// An optional clock time or date-time before a label (`[00:01:23]`,
 /// `00:00:05`, `2024-03-12 23:41:05`, `11-02 22:35`).
-const LEADING_TIME: &str =
-    r"(?:\[?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?\s*)?";
+const LEADING_TIME: &str = r"(?:\[?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?\s*)?";
 
 /// A calendar date opening a line: a time before a label with a date is
 /// the wall-clock time of a chat message, not a recording's offset.
 static LEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\[?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
+    Regex::new(r"^\s*\[?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s+\d{1,2}:\d{2}")
         .expect("date pattern is valid")
 });
 
@@ -188,11 +204,11 @@ static COLON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A chat name of several words after a message's date and time
-/// (`2024-05-18 14:02 安心借-贷后 周经理：`), as chat apps export display
-/// names with spaces in them.
+/// (`2024-05-18 14:02 安心借-贷后 周经理：`, `[14/03/2024, 23:05] 追數職員
+/// Kelvin：`), as chat apps export display names with spaces in them.
 static DATED_NAME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*\[?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\]?\s+([\p{Han}A-Za-z0-9_*·\-（）()]{1,10}(?:[ \u{3000}][\p{Han}A-Za-z0-9_*·\-（）()]{1,10}){1,2})\s*[:：]\s*",
+        r"^\s*\[?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s+\d{1,2}:\d{2}(?::\d{2})?\]?\s+([\p{Han}A-Za-z0-9_*·\-（）()]{1,10}(?:[ \u{3000}][\p{Han}A-Za-z0-9_*·\-（）()]{1,10}){1,2})\s*[:：]\s*",
     )
     .expect("label pattern is valid")
 });
@@ -253,6 +269,12 @@ static SPACE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         r"^\s*{LEADING_TIME}([\p{{Han}}A-Za-z0-9]{{1,6}})[ \t\u{{3000}}]+"
     ))
     .expect("label pattern is valid")
+});
+
+/// A gap between two columns of a table aligned with spaces: a tab, or
+/// two spaces or more between words.
+static COLUMN_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\S(?:[ \u{3000}]{2,}|\t)[ \t\u{3000}]*\S").expect("gap pattern is valid")
 });
 
 /// The labels a speech recogniser gives the voices it separates (`spk0`,
@@ -389,11 +411,13 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
             .or_else(|| legend.iter().find_map(|l| kind_in_legend(l, name, labels)))
             .or_else(|| labels.kind_of_name(name))
     };
+    // "A：" answers a "Q：" in an FAQ, but speaks to "B：" in a dialogue.
+    let lettered = counts.contains_key("B");
+    let not_speaker =
+        |name: &str| NOT_SPEAKERS.contains(&name) && !(lettered && name.eq_ignore_ascii_case("a"));
     let generic: Vec<&str> = counts
         .iter()
-        .filter(|(name, count)| {
-            **count >= 2 && !NOT_SPEAKERS.contains(name) && name.chars().count() <= 6
-        })
+        .filter(|(name, count)| **count >= 2 && !not_speaker(name) && name.chars().count() <= 6)
         .map(|(name, _)| *name)
         .collect();
     // Names before colons make a dialogue only when there are two of them
@@ -410,7 +434,7 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
         .count();
     // One recurring name among several others is a dialogue too: a
     // collector answering many people once each in a group chat.
-    let names = counts.len() - counts.keys().filter(|n| NOT_SPEAKERS.contains(n)).count();
+    let names = counts.len() - counts.keys().filter(|n| not_speaker(n)).count();
     let dialogue = (generic.len() >= 2 || (generic.len() == 1 && names >= 3))
         && generic_lines * 10 >= text_lines * 3;
     // Likewise names with a chat time make a chat export when such lines
@@ -544,6 +568,12 @@ fn candidate(line: &str) -> Option<Candidate> {
         return None;
     }
     let caps = SPACE_LABEL.captures(line)?;
+    // A row of a table aligned with spaces (`2024-03-11  09:12   本人
+    // 未接   —`) names its cells, not a speaker.
+    let rest = &line[caps.get(0)?.end()..];
+    if COLUMN_GAP.is_match(rest.trim_end()) {
+        return None;
+    }
     Some(Candidate {
         name: caps.get(1)?.as_str().to_string(),
         content_start: caps.get(0)?.end(),
@@ -570,7 +600,7 @@ fn member_name(name: &str) -> &str {
 /// `坐席=左 客户=右`), or pairs two parties with `↔`.
 fn is_legend(line: &str, labels: &SpeakerLabels) -> bool {
     let bindings = line
-        .matches(['=', '＝', '：', ':', '；', ';', '｜', '|'])
+        .matches(['=', '＝', '：', ':', '；', ';', '｜', '|', '为'])
         .count();
     // A legend is a short note, not a line of dialogue.
     let note = !line.contains(['。', '？', '?', '！', '!']) && line.chars().count() <= 60;
@@ -588,8 +618,14 @@ fn kind_in_legend(legend: &str, name: &str, labels: &SpeakerLabels) -> Option<La
         // its side.
         let before = part[..at].trim_end_matches(['“', '「', '"']);
         let after = part[at + name.len()..].trim_start_matches(['”', '」', '"']);
-        let binds = |s: &str| s.starts_with(['=', '＝', '：', ':', '（', '(', '-']);
-        // "A：催收员", "S1=催收", "张楠（坐席…）": the side follows the name.
+        let binds = |s: &str| s.starts_with(['=', '＝', '：', ':', '（', '(', '-', '为']);
+        // "A：催收员", "S1=催收", "张楠（坐席…）", "A 为催收员": the side
+        // follows the name.
+        let after = if after.trim_start().starts_with('为') {
+            after.trim_start()
+        } else {
+            after
+        };
         if binds(after) {
             let word: String = after
                 .chars()
@@ -645,6 +681,7 @@ mod tests {
             debtor: list(&["客户", "借款人", "被叫"]),
             third_party: list(&["联系人", "家属", "第三方", "同事"]),
             situation: list(&["拒绝"]),
+            action: list(&["告知"]),
         }
     }
 
@@ -685,6 +722,12 @@ mod tests {
         let (_, lines) = read(text);
         assert_eq!(lines[1], Some(("左".into(), Some(LabelKind::Agent))));
         assert_eq!(lines[2], Some(("右".into(), Some(LabelKind::Debtor))));
+        let text =
+            "说明：A 为催收员，B 为借款人，C 为借款人同事\nA：还钱\nB：没钱\nA：叫他接\nC：喂\n";
+        let (_, lines) = read(text);
+        assert_eq!(lines[1], Some(("A".into(), Some(LabelKind::Agent))));
+        assert_eq!(lines[2], Some(("B".into(), Some(LabelKind::Debtor))));
+        assert_eq!(lines[4], Some(("C".into(), Some(LabelKind::ThirdParty))));
         let text = "S1=催收 S2=第三方（借款人同事）\nS1 喂 你好\nS2 他 不在\n";
         let (_, lines) = read(text);
         assert_eq!(lines[1], Some(("S1".into(), Some(LabelKind::Agent))));
@@ -794,5 +837,20 @@ mod tests {
             .map(|s| (s.name.as_str(), s.kind))
             .collect();
         assert_eq!(names, [("马超", None), ("徐丽娟", None)]);
+    }
+
+    #[test]
+    fn an_action_on_a_side_is_the_agents_entry() {
+        let (_, lines) = read("10-08 14:05 告知客户：再不还清就通知家里\n客户：知道了\n");
+        assert_eq!(lines[0], Some(("告知客户".into(), Some(LabelKind::Agent))));
+        assert_eq!(lines[1], Some(("客户".into(), Some(LabelKind::Debtor))));
+    }
+
+    #[test]
+    fn rows_of_a_table_aligned_with_spaces_have_no_speaker() {
+        let text = "日期        时间    对象    结果\n2024-03-11  09:12   客户    未接    —\n客户  喂 你 好\n";
+        let (_, lines) = read(text);
+        assert_eq!(lines[1], None);
+        assert_eq!(lines[2], Some(("客户".into(), Some(LabelKind::Debtor))));
     }
 }

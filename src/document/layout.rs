@@ -299,6 +299,7 @@ mod tests {
             debtor: vec!["客户".into()],
             third_party: vec![],
             situation: vec![],
+            action: vec![],
         };
         let speakers = find_speakers(&source, &labels);
         layout(&source, &speakers)

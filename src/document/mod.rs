@@ -144,12 +144,18 @@ impl<'a> Document<'a> {
         for block in blocks {
             let text = Stitched::join(&source.text, &block.pieces);
             // A log line opens with its stamp; a chat message has it in
-            // its label ("阿强 15:02：", "2024/03/09 02:13 小周：").
+            // its label ("阿强 15:02：", "2024/03/09 02:13 小周："), and so
+            // has a message dated before its sender's bracket
+            // ("2024-09-15 22:40  【宜人分期】…").
             let stamp = match (block.speaker, block.pieces.first()) {
-                (Some(speaker), Some(piece)) if speakers.list[speaker].timed => {
-                    Stamp::find(&source.text[source.line_range(block.line).start..piece.start])
+                (Some(speaker), Some(piece)) => {
+                    let label = &source.text[source.line_range(block.line).start..piece.start];
+                    if speakers.list[speaker].timed {
+                        Stamp::find(label)
+                    } else {
+                        Stamp::find_dated(label)
+                    }
                 }
-                (Some(_), _) => None,
                 _ => Stamp::of_entry(text.as_str()),
             };
             if let Some(cells) = table_cells(text.as_str()) {
@@ -405,6 +411,7 @@ mod tests {
             debtor: list(&["客户"]),
             third_party: list(&["家属"]),
             situation: vec![],
+            action: vec![],
         }
     }
 

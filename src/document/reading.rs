@@ -311,6 +311,11 @@ pub const REPEAT_WINDOW: u16 = 30;
 /// repeated one: the third call in half an hour is.
 pub const REPEAT_COUNT: usize = 2;
 
+/// A stamped entry within this many minutes of a step of a visit is part
+/// of the visit: "01:30 借款人签署还款承诺书" after "00:40 外访员表示…" is
+/// signed with the visitors in the room.
+const VISIT_GAP: u16 = 180;
+
 /// How one unit is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnitReading {
@@ -560,11 +565,27 @@ impl Document<'_> {
         let bulk = message_log && title.has(Cue::BulkContactLog);
         let is_contact =
             |index: usize| cues[index].has(Cue::ContactAttempt) || (message_log && index > 0);
+        // The time of the last step of a visit, while the visit goes on.
+        let mut visit: Option<u16> = None;
         for (index, unit) in self.units.iter().enumerate() {
             let Some(stamp) = unit.stamp else { continue };
             day = stamp.date.or(day);
             let cue = cues[index];
+            let during_visit = match (visit, stamp.start) {
+                (Some(last), Some(time)) => (time.0 + 24 * 60 - last) % (24 * 60) <= VISIT_GAP,
+                _ => false,
+            };
+            if cue.has(Cue::Visit) {
+                visit = stamp.start.map(|t| t.0);
+            } else if !during_visit {
+                visit = None;
+            }
             if !is_contact(index) {
+                // What happens while the visitors are there ("01:30 借款人
+                // 签署还款承诺书"), not their leaving ("23:20 离开").
+                if during_visit && !cue.has(Cue::Visit) {
+                    units[index].night_contact = stamp.in_quiet_hours(quiet);
+                }
                 continue;
             }
             units[index].night_contact = stamp.in_quiet_hours(quiet);

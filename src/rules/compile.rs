@@ -200,6 +200,7 @@ impl<'a> Compiler<'a> {
                 debtor: s.debtor.clone(),
                 third_party: s.third_party.clone(),
                 situation: s.situation.clone(),
+                action: s.action.clone(),
             });
         let mut context = ContextCues::default();
         let cues: Vec<_> = std::mem::take(&mut self.cues).into_iter().collect();

@@ -46,6 +46,10 @@ pub struct SpeakersSpec {
     /// (`客户拒绝：`) whose line is the agent's answer.
     #[serde(default)]
     pub situation: Vec<String>,
+    /// Words that, before a side word, name what the agent did to that
+    /// side (`告知本人：…`, `致电联系人：…`): the line is the agent's.
+    #[serde(default)]
+    pub action: Vec<String>,
 }
 
 /// One rule.
