@@ -132,19 +132,50 @@ static LISTED_TIMES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("listed-times pattern is valid")
 });
 
-/// The clock times of an entry that opens with several of them, one
-/// attempt each (`10:01、10:03、10:05 连续拨打借款人`); empty when the entry
-/// opens with at most one.
-pub fn listed_times(text: &str) -> Vec<ClockTime> {
-    LISTED_TIMES.find(text).map_or_else(Vec::new, |list| {
-        list.as_str()
-            .split(['、', ',', '，', '/'])
-            .filter_map(|t| ClockTime::parse(&t.replace('：', ":")))
-            .collect()
-    })
-}
+/// A count of calls to one person in a log entry: `拨打本人11次`, `连拨
+/// 6 通`; not a team's tally (`常规外呼 42 通`).
+static CALL_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:(?:拨打|致电|呼叫|外呼|呼出|拨|打)了?给?(?:其本人|本人|借款人|债务人|该客户|客户|其|他|她|对方)|连拨|连打|连续拨打|连续呼叫|重复拨打|反复拨打)[^，。；！？\d]{0,6}?(\d{1,3})\s*(?:次|通|遍)",
+    )
+    .expect("call-count pattern is valid")
+});
+
+/// At most this many attempts are read from one entry's count.
+const MAX_COUNTED: usize = 100;
 
 impl Stamp {
+    /// The times of the contact attempts that the log entry `text`, with
+    /// this stamp, records: each time it lists (`10:01、10:03、10:05
+    /// 连续拨打借款人`), a counted number spread over its range (`14:02-14:16
+    /// 拨打本人11次`), or its one start time.
+    pub fn attempt_times(self, text: &str) -> Vec<ClockTime> {
+        if let Some(list) = LISTED_TIMES.find(text) {
+            return list
+                .as_str()
+                .split(['、', ',', '，', '/'])
+                .filter_map(|t| ClockTime::parse(&t.replace('：', ":")))
+                .collect();
+        }
+        let Some(start) = self.start else {
+            return Vec::new();
+        };
+        let count = CALL_COUNT
+            .captures(text)
+            .and_then(|caps| caps[1].parse::<usize>().ok())
+            .filter(|&n| n >= 2);
+        match (self.end, count) {
+            (Some(end), Some(n)) if end.0 >= start.0 => {
+                let n = n.min(MAX_COUNTED);
+                let span = usize::from(end.0 - start.0);
+                (0..n)
+                    .map(|k| ClockTime(start.0 + (span * k / (n - 1)) as u16))
+                    .collect()
+            }
+            _ => vec![start],
+        }
+    }
+
     /// The stamp opening `text`, if it opens with a date or a clock time.
     pub fn parse(text: &str) -> Option<Stamp> {
         Stamp::from_captures(&STAMP.captures(text)?)
@@ -431,13 +462,23 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_may_list_several_times() {
+    fn an_entry_may_record_several_attempts() {
+        let times = |text: &str| Stamp::parse(text).unwrap().attempt_times(text);
+        let at = |t: &str| clock(t).unwrap();
         assert_eq!(
-            listed_times("10:01、10:03、10:05 连续拨打借款人，均被挂断。"),
-            [clock("10:01"), clock("10:03"), clock("10:05")].map(Option::unwrap)
+            times("10:01、10:03、10:05 连续拨打借款人，均被挂断。"),
+            [at("10:01"), at("10:03"), at("10:05")]
         );
-        assert!(listed_times("22:47 拨打本人").is_empty());
-        assert!(listed_times("费用 12,30 元").is_empty());
+        assert_eq!(times("22:47 拨打本人"), [at("22:47")]);
+        assert_eq!(
+            times("14:02-14:16 拨打本人3次，均被挂断"),
+            [at("14:02"), at("14:09"), at("14:16")]
+        );
+        // A count without a range, a range without a count, or a team's
+        // tally, is one entry.
+        assert_eq!(times("09:00-11:30 常规外呼 42 通，接通 17"), [at("09:00")]);
+        assert_eq!(times("14:02 拨打本人3次"), [at("14:02")]);
+        assert_eq!(times("09:00-18:00 在单位门口等候"), [at("09:00")]);
     }
 
     #[test]

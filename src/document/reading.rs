@@ -21,7 +21,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Addressee, Document, LabelKind, Role};
-use crate::clock::{QuietHours, listed_times};
+use crate::clock::QuietHours;
 use crate::rules::DocumentFact;
 
 /// A fact about a unit's text that rule data can tell.
@@ -592,19 +592,15 @@ impl Document<'_> {
             // An entry of the blast says what is owed; a failed send
             // ("失败（空号）") carries no message.
             units[index].bulk_contact = bulk && cue.has(Cue::Collection);
-            if let Some(time) = stamp.start
-                && !bulk
+            if !bulk
                 && !cue.has(Cue::ThirdPartyContact)
                 && !cue.has(Cue::Visit)
                 && attempts.last().is_none_or(|&(line, ..)| line != unit.line)
             {
-                // "10:01、10:03、10:05 连续拨打" records three attempts.
-                let listed = listed_times(unit.text.as_str());
-                if listed.is_empty() {
-                    attempts.push((unit.line, day, time.0));
-                } else {
-                    attempts.extend(listed.iter().map(|t| (unit.line, day, t.0)));
-                }
+                // "10:01、10:03、10:05 连续拨打" records three attempts, and
+                // "14:02-14:16 拨打本人11次" eleven.
+                let times = stamp.attempt_times(unit.text.as_str());
+                attempts.extend(times.iter().map(|t| (unit.line, day, t.0)));
             }
         }
         // Lines of the repeated attempts, ascending. A log runs forward in
