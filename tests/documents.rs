@@ -567,3 +567,34 @@ fn a_lettered_dialogue_is_no_faq_and_an_action_on_the_debtor_is_no_speaker() {
         10-08 14:05 告知本人：再不还清，会通知他老家村里用大喇叭广播他欠钱的事。\n";
     assert_lines(note, Category::ThirdPartyDisclosure, &[2]);
 }
+
+#[test]
+fn a_rule_that_bans_what_it_lists_forbids_its_items() {
+    let text = "第三章 作业规范\n\
+        第十四条 严禁以下行为：\n\
+        （一）使用侮辱性语言，如“老赖”“不要脸”“废物”等；\n\
+        （二）虚假陈述法律后果，如“不还就坐牢”“冻结全部银行卡”；\n\
+        第十五条 联系紧急联系人时，仅可请其转告借款人回电。\n";
+    let findings = check(text);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn a_template_turned_down_in_review_is_no_finding() {
+    let text = "短信模板审核记录\n\
+        模板编号 SMS-01（已通过）：【融e借】您的账单已逾期，请尽快还款。\n\
+        模板编号 SMS-02（已驳回，不得发送）：【融e借】你已涉嫌诈骗，公安已介入，请立即还款。\n";
+    assert_lines(text, Category::FalseClaim, &[]);
+}
+
+#[test]
+fn a_debtors_forum_thread_reports_what_collectors_did() {
+    let text = "标题：被催收搞到崩溃，大家帮我看看怎么办\n\
+        楼主：夜猫子2017\n\
+        逾期两个月，催收每天打我二三十个电话，半夜一两点都打。\n\
+        昨天他们把我欠钱的截图发到了我们公司群，现在全公司都知道了。\n\
+        最过分的是有个人自称“经侦大队的李警官”，说已经给我立案了。\n\
+        1楼 回复：别慌，经侦不会打电话催债的，那是冒充，直接录音报警。\n";
+    let findings = check(text);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
