@@ -184,6 +184,51 @@ examples.no_match = ["b"]
 }
 
 #[test]
+fn document_facts_cannot_excuse_a_line() {
+    // A line is judged before its document is read, so a fact in `unless`
+    // could never be true there: the rule must say it in `when`.
+    let rule = r#"
+[[rule]]
+id = "X-2"
+category = "harassment"
+severity = "error"
+title = "t"
+message = "m"
+basis = "b"
+suggestion = "s"
+when = { terms = ["连拨"] }
+unless = [{ not = { document = "collection" } }]
+examples.match = ["连拨十次"]
+examples.no_match = ["b"]
+"#;
+    let mut builder = RuleSetBuilder::without_builtin_rules();
+    builder.add_pack(vec![("fact.toml".to_string(), rule.to_string())]);
+    let errors = builder.build().expect_err("a fact in unless is refused").0;
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.to_string().contains("`document` facts belong in `when`")),
+        "{errors:?}"
+    );
+    let negated = rule
+        .replace("X-2", "X-3")
+        .replace(
+            r#"when = { terms = ["连拨"] }"#,
+            r#"when = { all = [{ terms = ["连拨"] }, { not = { document = "collection" } }] }"#,
+        )
+        .replace(r#"unless = [{ not = { document = "collection" } }]"#, "");
+    let mut builder = RuleSetBuilder::without_builtin_rules();
+    builder.add_pack(vec![("fact.toml".to_string(), negated)]);
+    let errors = builder.build().expect_err("a negated fact is refused").0;
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.to_string().contains("can be required, not negated")),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn toml_syntax_errors_point_at_the_line() {
     let mut builder = RuleSetBuilder::without_builtin_rules();
     builder.add_pack(vec![(

@@ -330,6 +330,14 @@ impl<'a> Compiler<'a> {
                 None
             }
         };
+        if let Some(Matcher::Line(node)) = &matcher
+            && node.negates_a_fact()
+        {
+            errors.push(file.error(
+                spec.id.span(),
+                "a `document` fact can be required, not negated with `not`".into(),
+            ));
+        }
         if matches!(matcher, Some(Matcher::Fact(_))) && !spec.unless.is_empty() {
             errors.push(file.error(
                 spec.id.span(),
@@ -347,6 +355,18 @@ impl<'a> Compiler<'a> {
             .iter()
             .map(|node| self.node(file, node, errors))
             .collect();
+        // A line is judged before its document is read: a document fact
+        // can only require, in `when`, not excuse.
+        if unless
+            .iter()
+            .flatten()
+            .any(|node| !node.document_facts().is_empty())
+        {
+            errors.push(file.error(
+                spec.id.span(),
+                "`document` facts belong in `when`, not in `unless`".into(),
+            ));
+        }
         if errors.len() > before {
             return None;
         }

@@ -315,6 +315,20 @@ impl Node {
         facts
     }
 
+    /// Whether a document fact stands under a `not`, where a line judged
+    /// before its document is read could only ever presume it.
+    pub fn negates_a_fact(&self) -> bool {
+        match self {
+            Node::Not(node) => !node.document_facts().is_empty(),
+            Node::All(nodes) | Node::Any(nodes) => nodes.iter().any(Node::negates_a_fact),
+            Node::Document(_)
+            | Node::Terms { .. }
+            | Node::Near { .. }
+            | Node::Regex { .. }
+            | Node::Classifier { .. } => false,
+        }
+    }
+
     fn collect_facts(&self, facts: &mut Vec<DocumentFact>) {
         match self {
             Node::Document(fact) if !facts.contains(fact) => facts.push(*fact),
