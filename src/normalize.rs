@@ -454,7 +454,7 @@ fn is_separator(c: char) -> bool {
     matches!(
         c,
         ' ' | '\t'
-        | '*' | '-' | '_' | '.' | '~' | '`' | '\'' | '"' | '|' | '/' | '\\'
+        | '*' | '-' | '_' | '.' | '~' | '`' | '\'' | '"' | '|' | '/' | '\\' | '#' | '^'
         | '\u{00B7}'                 // · middle dot
         | '\u{2022}'                 // • bullet
         | '\u{2027}'                 // ‧ hyphenation point
@@ -678,6 +678,7 @@ mod tests {
     fn separators_between_cjk_are_dropped() {
         assert_eq!(norm("法 院"), "法院");
         assert_eq!(norm("坐-牢"), "坐牢");
+        assert_eq!(norm("废#物"), "废物");
         assert_eq!(norm("公-安"), "公安");
         assert_eq!(norm("法\u{3000}院"), "法院");
         assert_eq!(norm("法\t院"), "法院");

@@ -176,18 +176,18 @@ impl Speakers {
 
 /// An optional clock time or date-time before a label (`[00:01:23]`,
 /// `00:00:05`, `2024-03-12 23:41:05`, `11-02 22:35`).
-const LEADING_TIME: &str = r"(?:\[?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?\s*)?";
+const LEADING_TIME: &str = r"(?:[\[［]?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]］]?\s*)?";
 
 /// A calendar date opening a line: a time before a label with a date is
 /// the wall-clock time of a chat message, not a recording's offset.
 static LEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\[?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s+\d{1,2}:\d{2}")
+    Regex::new(r"^\s*[\[［]?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s+\d{1,2}:\d{2}")
         .expect("date pattern is valid")
 });
 
 /// A bare clock time without seconds opening a line (`[10:02] `).
 static LEADING_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\[?(\d{1,2}):(\d{2})\]?\s*[^\d:：\s]").expect("clock pattern is valid")
+    Regex::new(r"^\s*[\[［]?(\d{1,2}):(\d{2})[\]］]?\s*[^\d:：\s]").expect("clock pattern is valid")
 });
 
 /// Before this time of day a file's first bare clock time is a recording's
@@ -208,7 +208,7 @@ static COLON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// Kelvin：`), as chat apps export display names with spaces in them.
 static DATED_NAME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*\[?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s+\d{1,2}:\d{2}(?::\d{2})?\]?\s+([\p{Han}A-Za-z0-9_*·\-（）()]{1,10}(?:[ \u{3000}][\p{Han}A-Za-z0-9_*·\-（）()]{1,10}){1,2})\s*[:：]\s*",
+        r"^\s*[\[［]?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s+\d{1,2}:\d{2}(?::\d{2})?[\]］]?\s+([\p{Han}A-Za-z0-9_*·\-（）()]{1,10}(?:[ \u{3000}][\p{Han}A-Za-z0-9_*·\-（）()]{1,10}){1,2})\s*[:：]\s*",
     )
     .expect("label pattern is valid")
 });
@@ -511,9 +511,11 @@ fn candidate(line: &str) -> Option<Candidate> {
                     .strip_prefix([':', '：'])
                     .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
             });
+            // Nor is a record's field ("发送时间：2024-04-12 02:30").
             if !name.ends_with(['（', '(', '“'])
                 && name.contains(char::is_alphabetic)
                 && !split_time
+                && !RECORD_KEY.is_match(name)
             {
                 let leading_clock = LEADING_CLOCK.captures(line).and_then(|clock| {
                     let hours: u16 = clock[1].parse().ok()?;
@@ -852,5 +854,14 @@ mod tests {
         let (_, lines) = read(text);
         assert_eq!(lines[1], None);
         assert_eq!(lines[2], Some(("客户".into(), Some(LabelKind::Debtor))));
+    }
+
+    #[test]
+    fn full_width_brackets_time_a_label_and_record_fields_are_no_speakers() {
+        let (speakers, lines) =
+            read("［2024-05-20 21:50］催收-小林：明天再说\n发送时间：2024-04-12 02:30\n");
+        assert_eq!(lines[0].as_ref().map(|l| l.0.as_str()), Some("催收-小林"));
+        assert!(speakers.list[0].timed);
+        assert_eq!(lines[1], None);
     }
 }
