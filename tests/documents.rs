@@ -598,3 +598,14 @@ fn a_debtors_forum_thread_reports_what_collectors_did() {
     let findings = check(text);
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+#[test]
+fn a_count_of_calls_in_a_markdown_call_log_is_harassment() {
+    // The cell "连拨21次" counts calls to the debtor of this log, whose
+    // other cells name the debt: collection context is the document's.
+    let text = "| 时间 | 号码类型 | 结果 | 备注 |\n\
+        |---|---|---|---|\n\
+        | 11-02 10:15 | 本人 | 接通 | 承诺11-05还款 |\n\
+        | 11-06 09:25 | 本人 | 拒接 | 9:25-9:55 连拨21次 |\n";
+    assert_lines(text, Category::Harassment, &[4]);
+}
