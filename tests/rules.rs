@@ -6,9 +6,17 @@ use std::collections::{BTreeMap, HashSet};
 use hegui::engine::Checker;
 use hegui::examples::run_examples;
 use hegui::finding::Category;
-use hegui::rules::{RuleSet, RuleSetBuilder};
+use hegui::rules::{RuleError, RuleSet, RuleSetBuilder};
 
 const RULE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+
+/// The errors of loading `text` as the rule file `file`, without the
+/// built-in rules; the file must not load.
+fn load_errors(file: &str, text: &str) -> Vec<RuleError> {
+    let mut builder = RuleSetBuilder::without_builtin_rules();
+    builder.add_pack(vec![(file.to_string(), text.to_string())]);
+    builder.build().expect_err("the file is refused").0
+}
 
 fn rule_files() -> Vec<(String, toml::Table)> {
     let mut files: Vec<_> = std::fs::read_dir(RULE_DIR)
@@ -159,9 +167,7 @@ when = { terms = ["@nowhere"], within = 3 }
 examples.match = ["a"]
 examples.no_match = ["b"]
 "#;
-    let mut builder = RuleSetBuilder::without_builtin_rules();
-    builder.add_pack(vec![("broken.toml".to_string(), broken.to_string())]);
-    let errors = builder.build().expect_err("the file is broken").0;
+    let errors = load_errors("broken.toml", broken);
     let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert!(
         messages
@@ -201,9 +207,7 @@ unless = [{ not = { document = "collection" } }]
 examples.match = ["连拨十次"]
 examples.no_match = ["b"]
 "#;
-    let mut builder = RuleSetBuilder::without_builtin_rules();
-    builder.add_pack(vec![("fact.toml".to_string(), rule.to_string())]);
-    let errors = builder.build().expect_err("a fact in unless is refused").0;
+    let errors = load_errors("fact.toml", rule);
     assert!(
         errors
             .iter()
@@ -217,9 +221,7 @@ examples.no_match = ["b"]
             r#"when = { all = [{ terms = ["连拨"] }, { not = { document = "collection" } }] }"#,
         )
         .replace(r#"unless = [{ not = { document = "collection" } }]"#, "");
-    let mut builder = RuleSetBuilder::without_builtin_rules();
-    builder.add_pack(vec![("fact.toml".to_string(), negated)]);
-    let errors = builder.build().expect_err("a negated fact is refused").0;
+    let errors = load_errors("fact.toml", &negated);
     assert!(
         errors
             .iter()
@@ -230,12 +232,7 @@ examples.no_match = ["b"]
 
 #[test]
 fn toml_syntax_errors_point_at_the_line() {
-    let mut builder = RuleSetBuilder::without_builtin_rules();
-    builder.add_pack(vec![(
-        "bad.toml".to_string(),
-        "[lexicon]\nx = [\"a\",\n".to_string(),
-    )]);
-    let errors = builder.build().expect_err("syntax error").0;
+    let errors = load_errors("bad.toml", "[lexicon]\nx = [\"a\",\n");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].file, "bad.toml");
     assert!(errors[0].line >= 2, "{:?}", errors[0]);
@@ -273,9 +270,7 @@ examples.no_match = ["别的"]
 #[test]
 fn lexicon_cycles_are_reported() {
     let text = "[lexicon]\na = [\"@b\"]\nb = [\"@a\"]\n\n[[rule]]\nid = \"C-1\"\ncategory = \"insult\"\nseverity = \"error\"\ntitle = \"t\"\nmessage = \"m\"\nbasis = \"b\"\nsuggestion = \"s\"\nwhen = { terms = [\"@a\"] }\nexamples.match = [\"x\"]\nexamples.no_match = [\"y\"]\n";
-    let mut builder = RuleSetBuilder::without_builtin_rules();
-    builder.add_pack(vec![("cycle.toml".to_string(), text.to_string())]);
-    let errors = builder.build().expect_err("cycle").0;
+    let errors = load_errors("cycle.toml", text);
     assert!(
         errors.iter().any(|e| e.message.contains("includes itself")),
         "{errors:?}"

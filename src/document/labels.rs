@@ -174,14 +174,28 @@ impl Speakers {
     }
 }
 
+/// The date a chat export or log writes before a clock time: month and
+/// day with an optional leading year (`2024-03-12`, `11-02`), or day first
+/// with a trailing year and comma (`14/03/2024,`). One pattern for every
+/// label shape that carries a date, so that they read the same dates.
+macro_rules! label_date {
+    () => {
+        r"(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?"
+    };
+}
+
 /// An optional clock time or date-time before a label (`[00:01:23]`,
 /// `00:00:05`, `2024-03-12 23:41:05`, `11-02 22:35`).
-const LEADING_TIME: &str = r"(?:[\[［]?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]］]?\s*)?";
+const LEADING_TIME: &str = concat!(
+    r"(?:[\[［]?(?:",
+    label_date!(),
+    r"\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]］]?\s*)?"
+);
 
 /// A calendar date opening a line: a time before a label with a date is
 /// the wall-clock time of a chat message, not a recording's offset.
 static LEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[\[［]?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s+\d{1,2}:\d{2}")
+    Regex::new(concat!(r"^\s*[\[［]?", label_date!(), r"\s+\d{1,2}:\d{2}"))
         .expect("date pattern is valid")
 });
 
@@ -207,9 +221,11 @@ static COLON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// (`2024-05-18 14:02 安心借-贷后 周经理：`, `[14/03/2024, 23:05] 追數職員
 /// Kelvin：`), as chat apps export display names with spaces in them.
 static DATED_NAME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*[\[［]?(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?\s+\d{1,2}:\d{2}(?::\d{2})?[\]］]?\s+([\p{Han}A-Za-z0-9_*·\-（）()]{1,10}(?:[ \u{3000}][\p{Han}A-Za-z0-9_*·\-（）()]{1,10}){1,2})\s*[:：]\s*",
-    )
+    Regex::new(concat!(
+        r"^\s*[\[［]?",
+        label_date!(),
+        r"\s+\d{1,2}:\d{2}(?::\d{2})?[\]］]?\s+([\p{Han}A-Za-z0-9_*·\-（）()]{1,10}(?:[ \u{3000}][\p{Han}A-Za-z0-9_*·\-（）()]{1,10}){1,2})\s*[:：]\s*",
+    ))
     .expect("label pattern is valid")
 });
 
