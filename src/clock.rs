@@ -183,11 +183,17 @@ impl Stamp {
 
     /// The stamp of a log entry: the one opening it, that of a delimited
     /// record's cell ([`Stamp::in_record`]), or the date and time of a
-    /// record header's time field ([`Stamp::in_time_field`]).
+    /// record header's time field ([`Stamp::in_time_field`]). A date alone
+    /// opening the entry gives way to a clock time found in the record
+    /// (`2024-06-02,3:05,本人,未接`).
     pub fn of_entry(text: &str) -> Option<Stamp> {
-        Stamp::parse(text)
-            .or_else(|| Stamp::in_record(text))
+        let opening = Stamp::parse(text);
+        if opening.is_some_and(|s| s.start.is_some()) {
+            return opening;
+        }
+        Stamp::in_record(text)
             .or_else(|| Stamp::in_time_field(text))
+            .or(opening)
     }
 
     /// The date and time after a time field (`… 时间 2024-05-11 23:05`):
@@ -503,6 +509,14 @@ mod tests {
         ] {
             assert!(Stamp::in_record(text).is_none(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_record_opening_with_its_date_takes_the_time_of_its_next_cell() {
+        let stamp = Stamp::of_entry("2024-06-02,3:05,蒋某,配偶,1,接通").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((6, 2)), clock("03:05")));
+        let stamp = Stamp::of_entry("2024-06-02 拨打本人，未接").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((6, 2)), None));
     }
 
     #[test]

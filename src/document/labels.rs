@@ -184,9 +184,19 @@ macro_rules! label_date {
     };
 }
 
+/// The quotation marks a mail or forum export puts before quoted lines
+/// (`>> 12-02 11:05 阿杰：`).
+macro_rules! quote_marks {
+    () => {
+        r"(?:[>»]+\s*)?"
+    };
+}
+
 /// An optional clock time or date-time before a label (`[00:01:23]`,
-/// `00:00:05`, `2024-03-12 23:41:05`, `11-02 22:35`).
+/// `00:00:05`, `2024-03-12 23:41:05`, `11-02 22:35`), after optional
+/// quotation marks.
 const LEADING_TIME: &str = concat!(
+    quote_marks!(),
     r"(?:[\[［]?(?:",
     label_date!(),
     r"\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]］]?\s*)?"
@@ -195,8 +205,14 @@ const LEADING_TIME: &str = concat!(
 /// A calendar date opening a line: a time before a label with a date is
 /// the wall-clock time of a chat message, not a recording's offset.
 static LEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(r"^\s*[\[［]?", label_date!(), r"\s+\d{1,2}:\d{2}"))
-        .expect("date pattern is valid")
+    Regex::new(concat!(
+        r"^\s*",
+        quote_marks!(),
+        r"[\[［]?",
+        label_date!(),
+        r"\s+\d{1,2}:\d{2}"
+    ))
+    .expect("date pattern is valid")
 });
 
 /// A bare clock time without seconds opening a line (`[10:02] `).
@@ -222,7 +238,9 @@ static COLON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// Kelvin：`), as chat apps export display names with spaces in them.
 static DATED_NAME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^\s*[\[［]?",
+        r"^\s*",
+        quote_marks!(),
+        r"[\[［]?",
         label_date!(),
         r"\s+\d{1,2}:\d{2}(?::\d{2})?[\]］]?\s+([\p{Han}A-Za-z0-9_*·\-（）()]{1,10}(?:[ \u{3000}][\p{Han}A-Za-z0-9_*·\-（）()]{1,10}){1,2})\s*[:：]\s*",
     ))
@@ -292,6 +310,13 @@ static SPACE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static COLUMN_GAP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\S(?:[ \u{3000}]{2,}|\t)[ \t\u{3000}]*\S").expect("gap pattern is valid")
 });
+
+/// Whether `line` is a row of three cells or more of a table aligned with
+/// spaces (`日期    时间    对象    内容摘要`), not a form header of
+/// `key：value` fields (`质检编号：QC-07    质检员：邵磊`).
+pub(super) fn is_aligned_row(line: &str) -> bool {
+    !line.contains(['：', ':']) && COLUMN_GAP.find_iter(line.trim()).count() >= 2
+}
 
 /// The labels a speech recogniser gives the voices it separates (`spk0`,
 /// `Speaker1`, `S2`, `说话人1`): speakers of unknown side, followed by a
@@ -431,9 +456,12 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
     let lettered = counts.contains_key("B");
     let not_speaker =
         |name: &str| NOT_SPEAKERS.contains(&name) && !(lettered && name.eq_ignore_ascii_case("a"));
+    // A name of six characters at most, not counting the digits of an
+    // account name ("追债小分队007").
+    let short = |name: &str| name.chars().filter(|c| !c.is_ascii_digit()).count() <= 6;
     let generic: Vec<&str> = counts
         .iter()
-        .filter(|(name, count)| **count >= 2 && !not_speaker(name) && name.chars().count() <= 6)
+        .filter(|(name, count)| **count >= 2 && !not_speaker(name) && short(name))
         .map(|(name, _)| *name)
         .collect();
     // Names before colons make a dialogue only when there are two of them
@@ -870,6 +898,31 @@ mod tests {
         let (_, lines) = read(text);
         assert_eq!(lines[1], None);
         assert_eq!(lines[2], Some(("客户".into(), Some(LabelKind::Debtor))));
+    }
+
+    #[test]
+    fn aligned_rows_are_told_from_form_headers() {
+        assert!(is_aligned_row("日期        时间     对象        内容摘要"));
+        assert!(!is_aligned_row(
+            "质检编号：QC-07  被检坐席：马某  质检员：邵某"
+        ));
+        assert!(!is_aligned_row("外呼记录摘要"));
+    }
+
+    #[test]
+    fn quotation_marks_before_a_timed_label_are_skipped() {
+        let (speakers, lines) =
+            read(">> 12-02 11:05 催收-阿杰：今天还款日\n>> 12-02 11:40 戚先生：晚点\n");
+        assert_eq!(lines[0].as_ref().map(|l| l.0.as_str()), Some("催收-阿杰"));
+        assert!(speakers.list.iter().all(|s| s.timed), "{speakers:?}");
+    }
+
+    #[test]
+    fn account_names_with_digits_are_speakers() {
+        let text = "追债小分队007：欠钱不还\n韦某：你谁\n网友A：举报了\n追债小分队007：大家看看\n";
+        let (_, lines) = read(text);
+        assert_eq!(lines[0], lines[3]);
+        assert!(lines[0].is_some());
     }
 
     #[test]

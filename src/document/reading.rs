@@ -84,6 +84,9 @@ pub enum Cue {
     /// The chat is held in a group ("群聊：…", "邀请…加入了群聊"): from
     /// here on, everyone in it reads what the collector posts.
     GroupChat,
+    /// The title of a notice posted in public ("（外访员张贴于其所住单元楼道
+    /// 的通知）"): everyone who passes reads all of it.
+    PostedNotice,
     /// An event of a chat, written by the app under whatever label the
     /// export gives it ("系统消息：「阿强」邀请「爸爸」…加入了群聊"): said by
     /// no one, judged as what the document records.
@@ -96,7 +99,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 24] = [
+    pub const ALL: [Cue; 25] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -119,6 +122,7 @@ impl Cue {
         Cue::MessageLog,
         Cue::BulkContactLog,
         Cue::GroupChat,
+        Cue::PostedNotice,
         Cue::ChatEvent,
         Cue::Addressed,
     ];
@@ -148,6 +152,7 @@ impl Cue {
             Cue::MessageLog => "message_log",
             Cue::BulkContactLog => "bulk_contact_log",
             Cue::GroupChat => "group_chat",
+            Cue::PostedNotice => "posted_notice",
             Cue::ChatEvent => "chat_event",
             Cue::Addressed => "addressed",
         }
@@ -400,6 +405,8 @@ impl Document<'_> {
         // line without a name is an event of the chat, not a message.
         let system_events = genre == Genre::ChatLog && self.speakers.iter().any(|s| s.timed);
         let mut narrative: Option<(Option<usize>, Addressee)> = None;
+        // A notice posted in public speaks to everyone who reads it.
+        let posted = cues.first().is_some_and(|c| c.has(Cue::PostedNotice));
         for (index, (unit, &cue)) in self.units.iter().zip(cues).enumerate() {
             let section = unit
                 .section
@@ -457,6 +464,7 @@ impl Document<'_> {
             let in_third_party_section = unit.section.map(|h| cues[h].has(Cue::ThirdPartySection));
             let addressee = match narrated {
                 Some(Addressee::ThirdParty) => Addressee::ThirdParty,
+                _ if posted && index > 0 => Addressee::ThirdParty,
                 _ => tracker.observe(role, label, in_third_party_section, cue),
             };
             // A report's recommendation, or its section under a heading
@@ -698,10 +706,12 @@ impl Document<'_> {
         });
         // A few labelled lines in a long text do not make it a dialogue.
         let dialogue = labelled >= 2 && agent_speaks && labelled * 5 >= body.len();
-        // A title is a short unlabelled first line over a body of text.
+        // A title is a short unlabelled first line over a body of text,
+        // not the header row of a table ("日期    时间    内容摘要").
         let title_unit = &self.units[title];
         let title_reports = body.len() >= 3
             && title_unit.speaker.is_none()
+            && !super::labels::is_aligned_row(title_unit.text.as_str())
             && title_unit.text.as_str().width() <= 90
             && cues[title].has(Cue::Reports)
             && !cues[title].has(Cue::ForbiddenSection);
