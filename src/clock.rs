@@ -85,8 +85,10 @@ pub struct Stamp {
 /// gap, `第二次外访`), possibly in
 /// square brackets: `22:47`, `2024-03-11 | 22:47`, `03/09`, `7/5`,
 /// `11-02 23:40`, `4.16`, `10:00—16:30`, `[2024-09-03 23:52:17]`,
-/// `3月9日 07时40分`, and the compact `0612 2240` of hand-kept logs
-/// (month and day, hour and minute, four digits each).
+/// `3月9日 07时40分`, `23点58分` (an hour past noon or before ten, so
+/// that it cannot be a spoken afternoon hour), and the compact `0612 2240`
+/// of hand-kept logs (month and day, hour and minute, four digits each,
+/// the year optionally before them: `20240405 2330`).
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*[|｜]?\s*
@@ -94,12 +96,13 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
              |(?:次日|当日|当天|今日|今天|昨日|昨天|隔日|翌日|[A-Za-z]{1,2}\d{0,2}
                 |第\s*[\d一二三四五六七八九十]{1,3}\s*[天日通次条](?:外访|上门|拜访|走访|联系|致电|通话|催收)?)[：:，,]?)\s*)?
         [\[［]?
-        (?:(?P<cmonth>0[1-9]|1[0-2])(?P<cday>[0-3]\d)\s+(?P<ch>[01]\d|2[0-3])(?P<cmin>[0-5]\d)(?:\s|$)
+        (?:(?:20\d{2})?(?P<cmonth>0[1-9]|1[0-2])(?P<cday>[0-3]\d)\s+(?P<ch>[01]\d|2[0-3])(?P<cmin>[0-5]\d)(?:\s|$)
            |(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?
              (?:\s*[|｜]?\s*(?P<h0>[01]?\d|2[0-4])(?:[:：]|时)(?P<m0>[0-5]\d)分?
                |\s*(?P<p0>凌晨|半夜|深夜|夜里|夜间|晚上|晚间|傍晚|清晨|早上|早晨|上午|中午|下午)?\s*
                 (?P<s0>[012]?\d|[一二两三四五六七八九十]{1,3})点(?P<half0>半)?(?:(?P<sm0>[0-5]?\d)分?)?)?
            |(?P<h1>[01]?\d|2[0-4])(?:[:：]|时)(?P<m1>[0-5]\d)分?
+           |(?P<h3>0\d|1[3-9]|2[0-3])点(?P<m3>[0-5]\d)分
            |(?P<p1>凌晨|半夜|深夜|夜里|夜间|晚上|晚间|傍晚|清晨|早上|早晨|上午|中午|下午)\s*
                 (?P<s1>[012]?\d|[一二两三四五六七八九十]{1,3})点(?P<half1>半)?(?:(?P<sm1>[0-5]?\d)分?)?)
         (?:[:：][0-5]\d)?[\]］]?
@@ -282,6 +285,7 @@ impl Stamp {
         };
         let start = clock("h0", "m0")
             .or_else(|| clock("h1", "m1"))
+            .or_else(|| clock("h3", "m3"))
             .or_else(|| clock("ch", "cmin"))
             .or_else(|| spoken("p0", "s0", "half0", "sm0"))
             .or_else(|| spoken("p1", "s1", "half1", "sm1"));
@@ -378,6 +382,8 @@ mod tests {
                 None,
             ),
             ("11-02 23:40 拨打本人，未接通", Some((11, 2)), "23:40", None),
+            ("20240405 2330 call out 客户", Some((4, 5)), "23:30", None),
+            ("23点58分拨打联系人刘某电话", None, "23:58", None),
             ("次日 01:30 债务人报警", None, "01:30", None),
             ("3     08:35  本人手机    拒接   0s", None, "08:35", None),
             ("六、22:45 马某妻子开门", None, "22:45", None),
@@ -461,6 +467,7 @@ mod tests {
             "",
             "2024年是关键一年",
             "3点建议",
+            "3点15分回电",
             "1234 5678 是卡号",
             "0612 22400 元",
         ] {

@@ -51,9 +51,12 @@
 //!   arrival (line F1 0.936); studied since and trained on.
 //! - `independent-11.jsonl`, `documents-q.jsonl`, `independent-12.jsonl`:
 //!   461 one-line cases, 50 documents and 458 one-line cases by three more
-//!   authors, not studied and never trained on: the honest estimate on
-//!   unseen text (line F1 0.941, 0.899 and 0.901 by score.py; 0.938, 0.897
-//!   and 0.899 before this round's rules).
+//!   authors, scored blind on arrival (line F1 0.938, 0.897 and 0.899);
+//!   studied since and trained on.
+//! - `independent-13.jsonl`, `documents-r.jsonl`: 476 one-line cases and 50
+//!   documents by two more authors, not studied and never trained on: the
+//!   honest estimate on unseen text (line F1 0.926 and 0.892 by score.py on
+//!   arrival).
 //! - `real/seeds.jsonl`: the real public training material of the project's
 //!   seeds, labelled by us line by line.
 //!
@@ -434,10 +437,6 @@ fn last_studied_sets_meet_their_floors() {
             category_recall: 0.92,
         },
     );
-}
-
-#[test]
-fn sets_studied_last_meet_their_floors() {
     assert_floors(
         "documents-o.jsonl",
         Floors {
@@ -465,29 +464,49 @@ fn sets_studied_last_meet_their_floors() {
 }
 
 #[test]
-fn unread_sets_meet_their_floors() {
+fn sets_studied_last_meet_their_floors() {
     assert_floors(
         "independent-11.jsonl",
         Floors {
-            line_f1: 0.92,
+            line_f1: 0.95,
             category_precision: 0.85,
-            category_recall: 0.78,
+            category_recall: 0.90,
         },
     );
     assert_floors(
         "documents-q.jsonl",
         Floors {
-            line_f1: 0.87,
+            line_f1: 0.93,
             category_precision: 0.80,
-            category_recall: 0.66,
+            category_recall: 0.80,
         },
     );
     assert_floors(
         "independent-12.jsonl",
         Floors {
-            line_f1: 0.88,
+            line_f1: 0.94,
             category_precision: 0.84,
-            category_recall: 0.69,
+            category_recall: 0.80,
+        },
+    );
+}
+
+#[test]
+fn unread_sets_meet_their_floors() {
+    assert_floors(
+        "independent-13.jsonl",
+        Floors {
+            line_f1: 0.90,
+            category_precision: 0.88,
+            category_recall: 0.68,
+        },
+    );
+    assert_floors(
+        "documents-r.jsonl",
+        Floors {
+            line_f1: 0.87,
+            category_precision: 0.78,
+            category_recall: 0.60,
         },
     );
 }

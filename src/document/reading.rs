@@ -528,7 +528,15 @@ impl Document<'_> {
             );
             let near =
                 debt_talk.partition_point(|&i| i <= to) - debt_talk.partition_point(|&i| i < from);
-            read.debt_talk = titled || (near > 0 && (short || near * COLLECTION_SHARE > to - from));
+            // A sentence checked on its own under a collector's label
+            // ("坐席：…") is collection talk whatever it says.
+            let collector_says = standalone
+                && self.units[index]
+                    .speaker
+                    .is_some_and(|s| self.speakers[s].kind == Some(LabelKind::Agent));
+            read.debt_talk = titled
+                || collector_says
+                || (near > 0 && (short || near * COLLECTION_SHARE > to - from));
             // GUIDELINES.md presumes collection context; a sentence checked
             // on its own gets it when it speaks to someone.
             read.collection = read.debt_talk || (standalone && cues[index].has(Cue::Addressed));
