@@ -609,3 +609,34 @@ fn a_count_of_calls_in_a_markdown_call_log_is_harassment() {
         | 11-06 09:25 | 本人 | 拒接 | 9:25-9:55 连拨21次 |\n";
     assert_lines(text, Category::Harassment, &[4]);
 }
+
+#[test]
+fn a_sentence_alone_under_a_collectors_label_is_collection_talk() {
+    // No debt word, but a collector says it: the veiled accident is a threat.
+    let text = "坐席：最近出门多注意点，路上车多，万一出点什么意外谁也说不准。\n";
+    assert_lines(text, Category::Threat, &[1]);
+    // The same words from anyone else are advice.
+    let text = "最近出门多注意点，路上车多。\n";
+    assert_lines(text, Category::Threat, &[]);
+}
+
+#[test]
+fn a_table_header_row_is_no_reporting_title() {
+    let text = "日期        时间     对象        方式    内容摘要\n\
+        05-20      10:05    本人        电话    提醒还款\n\
+        05-20      23:55    本人        电话    未接\n\
+        05-21      09:20    本人        电话    协商分期\n";
+    assert_lines(text, Category::Harassment, &[3]);
+}
+
+#[test]
+fn a_notice_posted_in_a_stairwell_tells_everyone_who_passes() {
+    let text = "（外访员张贴于其所住单元楼道的通知）\n\
+        催缴通知\n\
+        本楼住户王某拖欠网络借款 3 万元，经多次催收拒不履行。\n";
+    let findings = check(text);
+    assert!(
+        lines(&findings, Category::ThirdPartyDisclosure).contains(&3),
+        "{findings:#?}"
+    );
+}
