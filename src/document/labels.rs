@@ -78,8 +78,12 @@ impl SpeakerLabels {
     ///
     /// A debtor word followed by a situation word is a situation in a
     /// script (`客户拒绝：`, `客户失联：`), answered by the agent; an action
-    /// word before a side word is the agent's entry (`告知本人：`).
+    /// word before a side word is the agent's entry (`告知本人：`). A
+    /// notice is no speaker (`【组长通知】`).
     fn kind_of_name(&self, name: &str) -> Option<LabelKind> {
+        if NOTICES.iter().any(|n| name.ends_with(n)) {
+            return None;
+        }
         let parts: Vec<&str> = name
             .split(['-', '（', '(', '）', ')', '·', '_', ' '])
             .filter(|p| !p.is_empty())
@@ -259,7 +263,9 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
 /// Keys that only a record has: a date, a time, a number, a case, an
 /// address or an amount.
 static RECORD_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:日期|时间|编号|案号|案件|单号|地址|金额|电话|号码|工号)$")
+    Regex::new(
+        r"(?:日期|时间|编号|案号|案件|单号|地址|金额|电话|号码|工号|内容|对象|结果|频次|渠道|名称|要点|补充|方式|状态|类型|备注|附件)$",
+    )
         .expect("record key pattern is valid")
 });
 
@@ -325,6 +331,10 @@ static DIARIZED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i:spk|speaker|s|说话人|发言人|角色)\d{1,2}$")
         .expect("diarization pattern is valid")
 });
+
+/// What a bracketed title ends with when it heads a notice, not a turn
+/// (`【组长通知】`, `【主管要求】`).
+const NOTICES: &[&str] = &["通知", "公告", "通告", "须知", "要求", "安排"];
 
 /// Words before a colon that open a line without naming a speaker: list
 /// labels of scripts and training material, FAQ markers.

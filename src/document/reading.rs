@@ -742,6 +742,7 @@ impl Document<'_> {
         // News, a forum thread or a complaint letter says so in its first
         // lines more than once ("本报讯（记者…）", "楼主：", "投诉人：").
         let head_reports = !dialogue
+            && !cues[title].has(Cue::Recommends)
             && body
                 .iter()
                 .take(3)
