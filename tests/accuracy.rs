@@ -54,8 +54,11 @@
 //!   authors, scored blind on arrival (line F1 0.938, 0.897 and 0.899);
 //!   studied since and trained on.
 //! - `independent-13.jsonl`, `documents-r.jsonl`: 476 one-line cases and 50
+//!   documents by two more authors, scored blind on arrival (line F1 0.926
+//!   and 0.892); studied since and trained on.
+//! - `independent-14.jsonl`, `documents-s.jsonl`: 461 one-line cases and 50
 //!   documents by two more authors, not studied and never trained on: the
-//!   honest estimate on unseen text (line F1 0.926 and 0.892 by score.py on
+//!   honest estimate on unseen text (line F1 0.901 and 0.883 by score.py on
 //!   arrival).
 //! - `real/seeds.jsonl`: the real public training material of the project's
 //!   seeds, labelled by us line by line.
@@ -466,6 +469,22 @@ fn last_studied_sets_meet_their_floors() {
 #[test]
 fn sets_studied_last_meet_their_floors() {
     assert_floors(
+        "independent-13.jsonl",
+        Floors {
+            line_f1: 0.90,
+            category_precision: 0.88,
+            category_recall: 0.70,
+        },
+    );
+    assert_floors(
+        "documents-r.jsonl",
+        Floors {
+            line_f1: 0.90,
+            category_precision: 0.78,
+            category_recall: 0.65,
+        },
+    );
+    assert_floors(
         "independent-11.jsonl",
         Floors {
             line_f1: 0.95,
@@ -494,19 +513,19 @@ fn sets_studied_last_meet_their_floors() {
 #[test]
 fn unread_sets_meet_their_floors() {
     assert_floors(
-        "independent-13.jsonl",
+        "independent-14.jsonl",
         Floors {
-            line_f1: 0.90,
-            category_precision: 0.88,
-            category_recall: 0.68,
+            line_f1: 0.87,
+            category_precision: 0.75,
+            category_recall: 0.65,
         },
     );
     assert_floors(
-        "documents-r.jsonl",
+        "documents-s.jsonl",
         Floors {
-            line_f1: 0.87,
+            line_f1: 0.85,
             category_precision: 0.78,
-            category_recall: 0.60,
+            category_recall: 0.58,
         },
     );
 }
