@@ -135,6 +135,13 @@ static LISTED_TIMES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("listed-times pattern is valid")
 });
 
+/// The clock times opening the parts of an entry that records several
+/// attempts one after another: `14:02 拨打本人未接；14:05 再拨未接`.
+static ENTRY_TIMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[；;])\s*((?:[01]?\d|2[0-3])[:：][0-5]\d)")
+        .expect("entry-times pattern is valid")
+});
+
 /// A count of calls to one person in a log entry: `拨打本人11次`, `连拨
 /// 6 通`; not a team's tally (`常规外呼 42 通`).
 static CALL_COUNT: LazyLock<Regex> = LazyLock::new(|| {
@@ -150,8 +157,9 @@ const MAX_COUNTED: usize = 100;
 impl Stamp {
     /// The times of the contact attempts that the log entry `text`, with
     /// this stamp, records: each time it lists (`10:01、10:03、10:05
-    /// 连续拨打借款人`), a counted number spread over its range (`14:02-14:16
-    /// 拨打本人11次`), or its one start time.
+    /// 连续拨打借款人`), each time opening one of its parts (`14:02 拨打本人
+    /// 未接；14:05 再拨未接`), a counted number spread over its range
+    /// (`14:02-14:16 拨打本人11次`), or its one start time.
     pub fn attempt_times(self, text: &str) -> Vec<ClockTime> {
         if let Some(list) = LISTED_TIMES.find(text) {
             return list
@@ -159,6 +167,13 @@ impl Stamp {
                 .split(['、', ',', '，', '/'])
                 .filter_map(|t| ClockTime::parse(&t.replace('：', ":")))
                 .collect();
+        }
+        let parts: Vec<ClockTime> = ENTRY_TIMES
+            .captures_iter(text)
+            .filter_map(|caps| ClockTime::parse(&caps[1].replace('：', ":")))
+            .collect();
+        if parts.len() >= 2 {
+            return parts;
         }
         let Some(start) = self.start else {
             return Vec::new();
@@ -493,6 +508,10 @@ mod tests {
         // tally, is one entry.
         assert_eq!(times("09:00-11:30 常规外呼 42 通，接通 17"), [at("09:00")]);
         assert_eq!(times("14:02 拨打本人3次"), [at("14:02")]);
+        assert_eq!(
+            times("14:02 拨打本人未接；14:05 再拨未接；14:07 再拨未接"),
+            [at("14:02"), at("14:05"), at("14:07")]
+        );
         assert_eq!(times("09:00-18:00 在单位门口等候"), [at("09:00")]);
     }
 
