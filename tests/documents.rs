@@ -640,3 +640,25 @@ fn a_notice_posted_in_a_stairwell_tells_everyone_who_passes() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn in_the_collectors_own_chat_every_speaker_is_a_collector() {
+    // Names without a side word in a team's work chat are colleagues: what
+    // they report doing is performed, and their messages at night reach
+    // no debtor.
+    let text = "催收三组工作群 聊天记录\n\
+        2023-09-18 09:02 刘组长：今天分案 186 户，下午三点前每人报一次进度。\n\
+        2023-09-19 09:40 小谭：她老公的号码在联系人里，我发条短信告诉他，他老婆在外面借了两万不还。\n\
+        2023-09-19 23:10 小谭：收到，明天九点前报进度。\n";
+    let findings = check(text);
+    assert_eq!(
+        lines(&findings, Category::ThirdPartyDisclosure),
+        [3],
+        "{findings:#?}"
+    );
+    assert_eq!(
+        lines(&findings, Category::Harassment),
+        [0usize; 0],
+        "{findings:#?}"
+    );
+}

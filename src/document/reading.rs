@@ -84,6 +84,10 @@ pub enum Cue {
     /// The chat is held in a group ("群聊：…", "邀请…加入了群聊"): from
     /// here on, everyone in it reads what the collector posts.
     GroupChat,
+    /// The title of a chat among the collectors themselves ("湘催三组工作群
+    /// 聊天记录", "群聊“贷后突击队”（内部）"): everyone in it is on the
+    /// collector's side.
+    TeamChat,
     /// The title of a notice posted in public ("（外访员张贴于其所住单元楼道
     /// 的通知）"): everyone who passes reads all of it.
     PostedNotice,
@@ -99,7 +103,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 25] = [
+    pub const ALL: [Cue; 26] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -122,6 +126,7 @@ impl Cue {
         Cue::MessageLog,
         Cue::BulkContactLog,
         Cue::GroupChat,
+        Cue::TeamChat,
         Cue::PostedNotice,
         Cue::ChatEvent,
         Cue::Addressed,
@@ -152,6 +157,7 @@ impl Cue {
             Cue::MessageLog => "message_log",
             Cue::BulkContactLog => "bulk_contact_log",
             Cue::GroupChat => "group_chat",
+            Cue::TeamChat => "team_chat",
             Cue::PostedNotice => "posted_notice",
             Cue::ChatEvent => "chat_event",
             Cue::Addressed => "addressed",
@@ -392,7 +398,9 @@ impl Document<'_> {
     /// `genre`, when given, overrides the inferred genre. Log entries are
     /// judged against `quiet`.
     pub fn read(&self, cues: &[Cues], genre: Option<Genre>, quiet: QuietHours) -> Reading {
-        let sides = self.speaker_sides(cues);
+        // The collectors' own chat: everyone in it is on their side.
+        let team = cues.first().is_some_and(|c| c.has(Cue::TeamChat));
+        let sides = self.speaker_sides(cues, team);
         let genre = genre.unwrap_or_else(|| self.genre(cues, &sides));
         let mut units = Vec::with_capacity(self.units.len());
         let mut current_role = if genre.is_dialogue() {
@@ -400,7 +408,7 @@ impl Document<'_> {
         } else {
             Role::Agent
         };
-        let mut tracker = AddresseeTracker::new(genre.is_dialogue());
+        let mut tracker = AddresseeTracker::new(genre.is_dialogue(), team);
         // In a chat export whose messages carry names and times, a stamped
         // line without a name is an event of the chat, not a message.
         let system_events = genre == Genre::ChatLog && self.speakers.iter().any(|s| s.timed);
@@ -548,8 +556,9 @@ impl Document<'_> {
             // turn of the collector's in a transcript opens a call at that
             // time of day (an export of recordings, one call a line:
             // "2024-06-04 23:10｜客服:喂…"); there a time without a date may
-            // be an offset into the recording ("[00:23:10] 坐席：").
-            Genre::ChatLog | Genre::Transcript => {
+            // be an offset into the recording ("[00:23:10] 坐席："). The
+            // collectors' own chat sends nothing to the debtor.
+            Genre::ChatLog | Genre::Transcript if !team => {
                 let dated_only = genre == Genre::Transcript;
                 for (read, unit) in units.iter_mut().zip(&self.units) {
                     read.night_contact = read.role == Role::Agent
@@ -647,8 +656,9 @@ impl Document<'_> {
     /// The side of each speaker: its label's, or for speakers no label or
     /// legend places, by what they say. Where the agent side has no known
     /// label, the unknown speaker who talks most like a collector is the
-    /// agent and the others are callees.
-    fn speaker_sides(&self, cues: &[Cues]) -> Vec<Option<LabelKind>> {
+    /// agent and the others are callees. In the collectors' own chat
+    /// (`team`) every unknown speaker is a collector.
+    fn speaker_sides(&self, cues: &[Cues], team: bool) -> Vec<Option<LabelKind>> {
         let mut sides: Vec<Option<LabelKind>> = self.speakers.iter().map(|s| s.kind).collect();
         let speaking: Vec<usize> = {
             let mut seen = Vec::new();
@@ -667,6 +677,13 @@ impl Document<'_> {
             .filter(|&s| sides[s].is_none())
             .collect();
         if unknown.is_empty() {
+            return sides;
+        }
+        // In the collectors' own chat, whoever speaks is one of them.
+        if team {
+            for s in unknown {
+                sides[s] = Some(LabelKind::Agent);
+            }
             return sides;
         }
         let has_agent = speaking.iter().any(|&s| sides[s] == Some(LabelKind::Agent));
@@ -834,6 +851,8 @@ fn is_cjk(c: char) -> bool {
 #[derive(Debug)]
 struct AddresseeTracker {
     dialogue: bool,
+    /// The chat is the collectors' own: its members are no third parties.
+    team: bool,
     conversation: Option<Addressee>,
     /// The chat has shown it is held in a group: no one's words make the
     /// debtor the only reader again.
@@ -843,9 +862,10 @@ struct AddresseeTracker {
 }
 
 impl AddresseeTracker {
-    fn new(dialogue: bool) -> AddresseeTracker {
+    fn new(dialogue: bool, team: bool) -> AddresseeTracker {
         AddresseeTracker {
             dialogue,
+            team,
             conversation: None,
             group: false,
             last_callee_label: None,
@@ -871,7 +891,7 @@ impl AddresseeTracker {
         }
         // The line that says so (a title, a system message) is no post.
         let in_group = self.group;
-        self.group |= cues.has(Cue::GroupChat);
+        self.group |= cues.has(Cue::GroupChat) && !self.team;
         if in_group {
             return Addressee::ThirdParty;
         }
