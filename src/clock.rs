@@ -82,11 +82,12 @@ pub struct Stamp {
 
 /// A date or a clock time opening a line, after an optional short prefix
 /// (`次日`, `D4`, `【通话小结】`, `1.`, `2 |`, a row number before a column
-/// gap, `第二次外访`), possibly in
-/// square brackets: `22:47`, `2024-03-11 | 22:47`, `03/09`, `7/5`,
-/// `11-02 23:40`, `4.16`, `10:00—16:30`, `[2024-09-03 23:52:17]`,
-/// `3月9日 07时40分`, `23点58分` (an hour past noon or before ten, so
-/// that it cannot be a spoken afternoon hour), and the compact `0612 2240`
+/// gap, `第二次外访`), possibly in square brackets after a message number:
+/// `22:47`, `2024-03-11 | 22:47`, `03/09`, `7/5`, `11-02 23:40`, `4.16`,
+/// `10:00—16:30`, `[2024-09-03 23:52:17]`, `[留言9 2023-08-09 22:35]`,
+/// `3月9日 07时40分`, `3 月 15 日 22:30`, `23点58分` (an hour past noon
+/// or before ten, so that it cannot be a spoken afternoon hour), and the
+/// compact `0612 2240`
 /// of hand-kept logs (month and day, hour and minute, four digits each,
 /// the year optionally before them: `20240405 2330`).
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
@@ -95,7 +96,7 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
         (?:(?:【[^】\d]{1,8}】|\d{1,3}(?:\s*[|｜.、)）]|[\ \t]{2,}|\t)|[一二三四五六七八九十]{1,3}\s*[、.．]|[-*•·]
              |(?:次日|当日|当天|今日|今天|昨日|昨天|隔日|翌日|[A-Za-z]{1,2}\d{0,2}
                 |第\s*[\d一二三四五六七八九十]{1,3}\s*[天日通次条](?:外访|上门|拜访|走访|联系|致电|通话|催收)?)[：:，,]?)\s*)?
-        [\[［]?
+        [\[［]?(?:(?:留言|录音|语音|消息|短信|通话)\s*\d{1,4}\s+)?
         (?:(?:20\d{2})?(?P<cmonth>0[1-9]|1[0-2])(?P<cday>[0-3]\d)\s+(?P<ch>[01]\d|2[0-3])(?P<cmin>[0-5]\d)(?:\s|$)
            |(?:\d{4}(?:[-/.]|\s*年\s*))?(?P<month>\d{1,2})(?:[-/.]|\s*月\s*)(?P<day>\d{1,2})(?:\s*日)?
              (?:\s*[|｜]?\s*(?P<h0>[01]?\d|2[0-4])(?:[:：]|时)(?P<m0>[0-5]\d)分?
@@ -399,6 +400,12 @@ mod tests {
             ("11-02 23:40 拨打本人，未接通", Some((11, 2)), "23:40", None),
             ("20240405 2330 call out 客户", Some((4, 5)), "23:30", None),
             ("3 月 15 日 22:30 再次上门", Some((3, 15)), "22:30", None),
+            (
+                "[留言9 2023-08-09 22:35] 于先生 你",
+                Some((8, 9)),
+                "22:35",
+                None,
+            ),
             ("23点58分拨打联系人刘某电话", None, "23:58", None),
             ("次日 01:30 债务人报警", None, "01:30", None),
             ("3     08:35  本人手机    拒接   0s", None, "08:35", None),

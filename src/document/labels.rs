@@ -79,9 +79,12 @@ impl SpeakerLabels {
     /// A debtor word followed by a situation word is a situation in a
     /// script (`客户拒绝：`, `客户失联：`), answered by the agent; an action
     /// word before a side word is the agent's entry (`告知本人：`). A
-    /// notice is no speaker (`【组长通知】`).
+    /// notice is no speaker (`【组长通知】`), nor is a template, whose side
+    /// word names its audience (`模板F（联系人）：`).
     fn kind_of_name(&self, name: &str) -> Option<LabelKind> {
-        if NOTICES.iter().any(|n| name.ends_with(n)) {
+        if NOTICES.iter().any(|n| name.ends_with(n))
+            || TEMPLATES.iter().any(|t| name.starts_with(t))
+        {
             return None;
         }
         let parts: Vec<&str> = name
@@ -335,6 +338,11 @@ static DIARIZED: LazyLock<Regex> = LazyLock::new(|| {
 /// What a bracketed title ends with when it heads a notice, not a turn
 /// (`【组长通知】`, `【主管要求】`).
 const NOTICES: &[&str] = &["通知", "公告", "通告", "须知", "要求", "安排"];
+
+/// What the name of a template or scripted scene starts with (`模板F（联系人）`,
+/// `场景二（家属接听）`): the text after it is the collector's, to the side
+/// it names.
+const TEMPLATES: &[&str] = &["模板", "话术", "场景", "情景", "示例"];
 
 /// Words before a colon that open a line without naming a speaker: list
 /// labels of scripts and training material, FAQ markers.
