@@ -56,10 +56,11 @@
 //! - `independent-13.jsonl`, `documents-r.jsonl`: 476 one-line cases and 50
 //!   documents by two more authors, scored blind on arrival (line F1 0.926
 //!   and 0.892); studied since and trained on.
-//! - `independent-14.jsonl`, `documents-s.jsonl`: 461 one-line cases and 50
-//!   documents by two more authors, not studied and never trained on: the
-//!   honest estimate on unseen text (line F1 0.901 and 0.883 by score.py on
-//!   arrival).
+//! - `documents-s.jsonl`: 50 documents by another author, scored blind on
+//!   arrival (line F1 0.883); studied since and trained on.
+//! - `independent-14.jsonl`: 461 one-line cases by another author, not
+//!   studied and never trained on: the honest estimate on unseen text (line
+//!   F1 0.901 by score.py on arrival).
 //! - `real/seeds.jsonl`: the real public training material of the project's
 //!   seeds, labelled by us line by line.
 //!
@@ -469,6 +470,14 @@ fn last_studied_sets_meet_their_floors() {
 #[test]
 fn sets_studied_last_meet_their_floors() {
     assert_floors(
+        "documents-s.jsonl",
+        Floors {
+            line_f1: 0.88,
+            category_precision: 0.78,
+            category_recall: 0.65,
+        },
+    );
+    assert_floors(
         "independent-13.jsonl",
         Floors {
             line_f1: 0.90,
@@ -518,14 +527,6 @@ fn unread_sets_meet_their_floors() {
             line_f1: 0.87,
             category_precision: 0.75,
             category_recall: 0.65,
-        },
-    );
-    assert_floors(
-        "documents-s.jsonl",
-        Floors {
-            line_f1: 0.85,
-            category_precision: 0.78,
-            category_recall: 0.58,
         },
     );
 }
