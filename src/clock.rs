@@ -152,6 +152,12 @@ static CALL_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("call-count pattern is valid")
 });
 
+/// A clock time as a log writes it, with an ASCII or a full-width colon
+/// (`10:01`, `10：01`).
+fn written_clock(text: &str) -> Option<ClockTime> {
+    ClockTime::parse(&text.replace('：', ":"))
+}
+
 /// At most this many attempts are read from one entry's count.
 const MAX_COUNTED: usize = 100;
 
@@ -166,12 +172,12 @@ impl Stamp {
             return list
                 .as_str()
                 .split(['、', ',', '，', '/'])
-                .filter_map(|t| ClockTime::parse(&t.replace('：', ":")))
+                .filter_map(written_clock)
                 .collect();
         }
         let parts: Vec<ClockTime> = ENTRY_TIMES
             .captures_iter(text)
-            .filter_map(|caps| ClockTime::parse(&caps[1].replace('：', ":")))
+            .filter_map(|caps| written_clock(&caps[1]))
             .collect();
         if parts.len() >= 2 {
             return parts;

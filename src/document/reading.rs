@@ -398,8 +398,12 @@ impl Document<'_> {
     /// `genre`, when given, overrides the inferred genre. Log entries are
     /// judged against `quiet`.
     pub fn read(&self, cues: &[Cues], genre: Option<Genre>, quiet: QuietHours) -> Reading {
-        // The collectors' own chat: everyone in it is on their side.
-        let team = cues.first().is_some_and(|c| c.has(Cue::TeamChat));
+        // What the title says of the whole document: the collectors' own
+        // chat, where everyone is on their side, or a notice posted in
+        // public, which speaks to everyone who reads it.
+        let title = cues.first().copied().unwrap_or_default();
+        let team = title.has(Cue::TeamChat);
+        let posted = title.has(Cue::PostedNotice);
         let sides = self.speaker_sides(cues, team);
         let genre = genre.unwrap_or_else(|| self.genre(cues, &sides));
         let mut units = Vec::with_capacity(self.units.len());
@@ -413,8 +417,6 @@ impl Document<'_> {
         // line without a name is an event of the chat, not a message.
         let system_events = genre == Genre::ChatLog && self.speakers.iter().any(|s| s.timed);
         let mut narrative: Option<(Option<usize>, Addressee)> = None;
-        // A notice posted in public speaks to everyone who reads it.
-        let posted = cues.first().is_some_and(|c| c.has(Cue::PostedNotice));
         for (index, (unit, &cue)) in self.units.iter().zip(cues).enumerate() {
             let section = unit
                 .section
@@ -518,8 +520,7 @@ impl Document<'_> {
             .map(position)
             .collect();
         debt_talk.dedup();
-        let titled = cues.first().is_some_and(|c| c.has(Cue::Collection))
-            && self.units.first().is_some_and(|u| u.heading);
+        let titled = title.has(Cue::Collection) && self.units.first().is_some_and(|u| u.heading);
         let standalone = self
             .units
             .iter()
