@@ -233,8 +233,9 @@ impl Stamp {
     /// The stamp of a delimited record (a CSV, tab-separated or Markdown
     /// table export of a call log pasted as text): the first of its cells
     /// that holds nothing but a date with a clock time, as in
-    /// `BJ0631,马俊,2025-07-05 22:14:37,本人,0,未接通`, or a date cell
-    /// followed by a clock-time cell (`2024-03-15,22:47,BD017,…`).
+    /// `BJ0631,马俊,2025-07-05 22:14:37,本人,0,未接通` or `陈伟 | 5月8日 23:40 |
+    /// 客户住所`, or a date cell followed by a clock-time cell
+    /// (`2024-03-15,22:47,BD017,…`).
     pub fn in_record(text: &str) -> Option<Stamp> {
         let separator = [',', '\t', '|', '｜']
             .into_iter()
@@ -242,7 +243,22 @@ impl Stamp {
         let is_stamp_cell = |cell: &str| {
             !cell.is_empty()
                 && cell.chars().all(|c| {
-                    c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ':' | '：' | ' ' | 'T')
+                    c.is_ascii_digit()
+                        || matches!(
+                            c,
+                            '-' | '/'
+                                | '.'
+                                | ':'
+                                | '：'
+                                | ' '
+                                | 'T'
+                                | '年'
+                                | '月'
+                                | '日'
+                                | '时'
+                                | '点'
+                                | '分'
+                        )
                 })
         };
         let has_clock = |cell: &str| cell.contains([':', '：']);
@@ -540,6 +556,8 @@ mod tests {
             Stamp::in_record("1 | 139****0012 | 父亲 | 2024-08-05 22:01 | 成功 | 【通知】…")
                 .unwrap();
         assert_eq!((stamp.date, stamp.start), (Some((8, 5)), clock("22:01")));
+        let stamp = Stamp::in_record("陈伟 | 5月8日 23:40 | 客户住所 | 在门口等候").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((5, 8)), clock("23:40")));
         for text in [
             "案件号,借款人,拨打时间,被叫对象,时长(秒),结果",
             "您好，请问是张先生吗，我们22:00以后不会再打扰，谢谢，再见",

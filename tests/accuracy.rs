@@ -59,9 +59,13 @@
 //! - `documents-s.jsonl`: 50 documents by another author, scored blind on
 //!   arrival (line F1 0.883); studied since and trained on.
 //! - `independent-14.jsonl`, `independent-15.jsonl`, `documents-t.jsonl`:
-//!   461 and 402 one-line cases and 40 documents by three more authors, not
+//!   461 and 402 one-line cases and 40 documents by three more authors,
+//!   scored blind on arrival (line F1 0.901, 0.971 and 0.882); studied since
+//!   and trained on.
+//! - `independent-16.jsonl`, `documents-u.jsonl`, `documents-v.jsonl`: 417
+//!   one-line cases and two sets of 40 documents by three more authors, not
 //!   studied and never trained on: the honest estimate on unseen text (line
-//!   F1 0.901, 0.971 and 0.882 by score.py on arrival).
+//!   F1 0.920, 0.910 and 0.884 by score.py on arrival).
 //! - `real/seeds.jsonl`: the real public training material of the project's
 //!   seeds, labelled by us line by line.
 //!
@@ -471,6 +475,30 @@ fn last_studied_sets_meet_their_floors() {
 #[test]
 fn sets_studied_last_meet_their_floors() {
     assert_floors(
+        "independent-14.jsonl",
+        Floors {
+            line_f1: 0.92,
+            category_precision: 0.85,
+            category_recall: 0.75,
+        },
+    );
+    assert_floors(
+        "independent-15.jsonl",
+        Floors {
+            line_f1: 0.96,
+            category_precision: 0.86,
+            category_recall: 0.88,
+        },
+    );
+    assert_floors(
+        "documents-t.jsonl",
+        Floors {
+            line_f1: 0.93,
+            category_precision: 0.78,
+            category_recall: 0.83,
+        },
+    );
+    assert_floors(
         "documents-s.jsonl",
         Floors {
             line_f1: 0.88,
@@ -523,26 +551,26 @@ fn sets_studied_last_meet_their_floors() {
 #[test]
 fn unread_sets_meet_their_floors() {
     assert_floors(
-        "independent-15.jsonl",
+        "independent-16.jsonl",
         Floors {
-            line_f1: 0.94,
-            category_precision: 0.82,
-            category_recall: 0.85,
+            line_f1: 0.90,
+            category_precision: 0.85,
+            category_recall: 0.75,
         },
     );
     assert_floors(
-        "documents-t.jsonl",
+        "documents-u.jsonl",
         Floors {
-            line_f1: 0.85,
-            category_precision: 0.74,
-            category_recall: 0.70,
+            line_f1: 0.88,
+            category_precision: 0.78,
+            category_recall: 0.76,
         },
     );
     assert_floors(
-        "independent-14.jsonl",
+        "documents-v.jsonl",
         Floors {
-            line_f1: 0.87,
-            category_precision: 0.75,
+            line_f1: 0.86,
+            category_precision: 0.72,
             category_recall: 0.65,
         },
     );

@@ -662,3 +662,57 @@ fn in_the_collectors_own_chat_every_speaker_is_a_collector() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_bracketed_team_name_titles_the_collectors_chat() {
+    // "小杨" has no side word; under a team's name he is a colleague, and
+    // what he reports saying is performed.
+    let text = "【华东二组】群聊记录 2024-05-02\n\
+        08:55 组长-老王：今天先查昨天的承诺还款。\n\
+        09:01 小杨：收到。\n\
+        09:23 小杨：我跟他说我是区法院执行局的，他马上就答应还了。\n";
+    assert_lines(text, Category::Impersonation, &[4]);
+}
+
+#[test]
+fn numbered_comments_under_a_post_name_their_authors() {
+    // The collector's account comments under the debtor's post, which
+    // everyone reads; the debtor's own comment is no finding.
+    let text = "微博用户 @阿梅今天也开心 发布：周末去海边玩（评论 12）\n\
+        评论1 @催收小助手：出去玩有钱，欠平台的三万什么时候还？\n\
+        评论2 @阿梅今天也开心：我在和平台协商了，请不要在这里说。\n\
+        评论3 @催收小助手：她单位的同事都来看看，她欠钱不还半年了。\n";
+    let findings = check(text);
+    let disclosed = lines(&findings, Category::ThirdPartyDisclosure);
+    assert!(disclosed.contains(&4), "{findings:#?}");
+    assert!(!disclosed.contains(&3), "{findings:#?}");
+}
+
+#[test]
+fn a_line_labelled_as_news_or_a_complaint_reports_what_it_tells() {
+    for text in [
+        "报道：某催收公司员工在借款人家门口泼油漆、贴大字报，被判处有期徒刑。\n",
+        "黑猫投诉：平台催收员一天给我打了六十多个电话，还说要上门。\n",
+    ] {
+        assert!(check(text).is_empty(), "{text}: {:#?}", check(text));
+    }
+    // The same conduct prescribed is a finding.
+    assert!(!check("明天在借款人家门口贴大字报。\n").is_empty());
+}
+
+#[test]
+fn a_visit_table_with_dates_in_words_stamps_its_rows() {
+    let text = "外访员 | 日期 | 地点 | 经过\n\
+        林某 | 5月6日 14:00 | 客户住所 | 敲门无人应答，留联系卡一张\n\
+        林某 | 5月7日 09:10 | 客户单位 | 前台告知客户外出\n\
+        陈某 | 5月8日 23:40 | 客户住所 | 在客户家门口等候，次日清晨离开\n";
+    assert_lines(text, Category::Harassment, &[4]);
+}
+
+#[test]
+fn an_sms_log_with_sender_numbers_counts_each_message_sent_at_night() {
+    let text = "2024-06-02 10:15 106900****1123 【某某借】您的借款已逾期 12 天，请及时还款。\n\
+        2024-06-11 23:58 106900****1123 【某某借】请立即还款。\n\
+        2024-06-12 10:00 106900****1123 【某某借】可申请分期，详询客服。\n";
+    assert_lines(text, Category::Harassment, &[2]);
+}

@@ -87,6 +87,16 @@ impl SpeakerLabels {
         {
             return None;
         }
+        // An account's role in brackets after its name ends with its side
+        // word: "用户 8821736（恒通贷后专员）". A side word's own bracket says
+        // whom it talks to instead ("坐席（对其朋友）").
+        let role = name
+            .strip_suffix(['）', ')'])
+            .and_then(|rest| rest.rsplit_once(['（', '(']))
+            .filter(|(account, _)| self.kind(account.trim()).is_none());
+        if let Some(kind) = role.and_then(|(_, role)| self.kind_where(|l| role.ends_with(l))) {
+            return Some(kind);
+        }
         let parts: Vec<&str> = name
             .split(['-', '（', '(', '）', ')', '·', '_', ' '])
             .filter(|p| !p.is_empty())
@@ -208,6 +218,16 @@ const LEADING_TIME: &str = concat!(
     label_date!(),
     r"\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]］]?\s*)?"
 );
+
+/// The author of a comment under a post, after the number the export
+/// gives it (`评论2 @贷后小助手：`, `评论 9｜用户 5530912（某某贷后专员）：`,
+/// `3楼 路人甲：`, `#5 阿梅：`): a display name, spaces and all.
+static COMMENT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:(?:评论|回复|跟帖)\s*\d{1,4}|\d{1,4}\s*楼|#\d{1,4})\s*[|｜]?\s*@?([^\s：:|｜@]{1,16}(?:[ \u{3000}][^\s：:|｜@]{1,20})?)\s*[:：]\s*",
+    )
+    .expect("comment label pattern is valid")
+});
 
 /// A calendar date opening a line: a time before a label with a date is
 /// the wall-clock time of a chat message, not a recording's offset.
@@ -427,6 +447,9 @@ struct Candidate {
     /// A chat name of several words (`安心借-贷后 周经理`): a speaker only
     /// if it labels more than one line, unlike words of a log entry.
     several_words: bool,
+    /// The author of a numbered comment (`评论7 @路人甲：`): a speaker even
+    /// if they comment once.
+    commenter: bool,
 }
 
 /// Finds the speakers of `source` and the label of each line.
@@ -529,6 +552,7 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
                 counts.get(c.name.as_str()).is_some_and(|&n| n >= 2) && (chat || kind.is_some())
             } else {
                 kind.is_some()
+                    || c.commenter
                     || (c.timed && chat)
                     || (dialogue && generic.contains(&c.name.as_str()))
             };
@@ -559,6 +583,19 @@ fn candidate(line: &str) -> Option<Candidate> {
         return None;
     }
     let has_colon = line.contains(':') || line.contains('：');
+    if has_colon {
+        if let Some(caps) = COMMENT_LABEL.captures(line) {
+            return Some(Candidate {
+                name: caps.get(1)?.as_str().to_string(),
+                content_start: caps.get(0)?.end(),
+                timed: false,
+                leading_clock: None,
+                spaced_only: false,
+                several_words: false,
+                commenter: true,
+            });
+        }
+    }
     if has_colon && !is_field_list(line) {
         if let Some(caps) = COLON_LABEL.captures(line) {
             let name = caps.get(1)?.as_str();
@@ -591,6 +628,7 @@ fn candidate(line: &str) -> Option<Candidate> {
                     leading_clock,
                     spaced_only: false,
                     several_words: false,
+                    commenter: false,
                 });
             }
         }
@@ -610,6 +648,7 @@ fn candidate(line: &str) -> Option<Candidate> {
                     leading_clock: None,
                     spaced_only: false,
                     several_words: dated,
+                    commenter: false,
                 });
             }
         }
@@ -623,6 +662,7 @@ fn candidate(line: &str) -> Option<Candidate> {
                 leading_clock: None,
                 spaced_only: false,
                 several_words: false,
+                commenter: false,
             });
         }
     }
@@ -645,6 +685,7 @@ fn candidate(line: &str) -> Option<Candidate> {
         leading_clock: None,
         spaced_only: true,
         several_words: false,
+        commenter: false,
     })
 }
 
@@ -774,6 +815,18 @@ mod tests {
         assert_eq!(lines[0], Some(("坐席".into(), Some(LabelKind::Agent))));
         assert_eq!(lines[1], Some(("客户".into(), Some(LabelKind::Debtor))));
         assert_eq!(lines[2], Some(("家属".into(), Some(LabelKind::ThirdParty))));
+    }
+
+    #[test]
+    fn comment_numbers_before_authors() {
+        let (_, lines) = read(
+            "评论2 @贷后小助手：还钱\n3楼 路人甲：举报了\n#4 阿梅：别说了\n评论 5｜用户 5530912（某某催收专员）：快还\n",
+        );
+        assert_eq!(lines[0], Some(("贷后小助手".into(), None)));
+        assert_eq!(lines[1], Some(("路人甲".into(), None)));
+        assert_eq!(lines[2], Some(("阿梅".into(), None)));
+        let account = "用户 5530912（某某催收专员）";
+        assert_eq!(lines[3], Some((account.into(), Some(LabelKind::Agent))));
     }
 
     #[test]

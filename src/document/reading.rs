@@ -45,6 +45,9 @@ pub enum Cue {
     /// The text reports or criticises collection conduct (a complaint,
     /// news, a QA report, advice to debtors).
     Reports,
+    /// A line that opens with the label of a reporting genre ("报道：",
+    /// "【新闻】", "黑猫投诉：", "质检记录："): on its own, it is a report.
+    ReportLabel,
     /// A line of a report that recommends what collectors should do
     /// ("改进建议1：", "可以提一句"): the report prescribes it.
     Recommends,
@@ -103,7 +106,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 26] = [
+    pub const ALL: [Cue; 27] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -112,6 +115,7 @@ impl Cue {
         Cue::ForbiddenExample,
         Cue::Forbids,
         Cue::Reports,
+        Cue::ReportLabel,
         Cue::Recommends,
         Cue::DebtorVoice,
         Cue::AgentVoice,
@@ -143,6 +147,7 @@ impl Cue {
             Cue::ForbiddenExample => "forbidden_example",
             Cue::Forbids => "forbids",
             Cue::Reports => "reports",
+            Cue::ReportLabel => "report_label",
             Cue::Recommends => "recommends",
             Cue::DebtorVoice => "debtor_voice",
             Cue::AgentVoice => "agent_voice",
@@ -774,7 +779,13 @@ impl Document<'_> {
             .filter(|(i, _)| cues[*i].has(Cue::Reports))
             .count();
         let quotes_dialogue = title_reports && (!dialogue || reporting >= 2);
-        if quotes_dialogue || head_reports || (told_by_debtor && !dialogue && !log) {
+        // A line on its own that says what it is ("报道：…", "网友：…").
+        let labelled_report = body.len() == 1 && cues[title].has(Cue::ReportLabel);
+        if quotes_dialogue
+            || head_reports
+            || labelled_report
+            || (told_by_debtor && !dialogue && !log)
+        {
             return Genre::Report;
         }
         if dialogue {
