@@ -262,7 +262,10 @@ impl Stamp {
                 })
         };
         let has_clock = |cell: &str| cell.contains([':', '：']);
-        let cells: Vec<&str> = text.split(separator).map(str::trim).collect();
+        let cells: Vec<&str> = text
+            .split(separator)
+            .map(|cell| cell.trim().trim_matches('"'))
+            .collect();
         cells
             .iter()
             .enumerate()
@@ -558,6 +561,10 @@ mod tests {
         assert_eq!((stamp.date, stamp.start), (Some((8, 5)), clock("22:01")));
         let stamp = Stamp::in_record("陈伟 | 5月8日 23:40 | 客户住所 | 在门口等候").unwrap();
         assert_eq!((stamp.date, stamp.start), (Some((5, 8)), clock("23:40")));
+        let stamp =
+            Stamp::in_record(r#""M-5503","2024-07-10 22:35","本人","SMS","【某某】请还款。""#)
+                .unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((7, 10)), clock("22:35")));
         for text in [
             "案件号,借款人,拨打时间,被叫对象,时长(秒),结果",
             "您好，请问是张先生吗，我们22:00以后不会再打扰，谢谢，再见",

@@ -716,3 +716,65 @@ fn an_sms_log_with_sender_numbers_counts_each_message_sent_at_night() {
         2024-06-12 10:00 106900****1123 【某某借】可申请分期，详询客服。\n";
     assert_lines(text, Category::Harassment, &[2]);
 }
+
+#[test]
+fn a_letter_to_a_regulator_reports_what_collectors_did() {
+    let text = "尊敬的金融监管部门领导：\n\
+        我是借款人的父亲，今年六十七岁。\n\
+        催收的人每天晚上十点多往我家座机打电话，有时候凌晨两点也打。\n\
+        有个男的在电话里说：“你儿子不还钱，你们一家都别想好过。”\n\
+        恳请领导查处这个平台。\n";
+    let findings = check(text);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn tips_for_debtors_are_advice_even_when_called_dry_goods() {
+    let text = "【干货】被催收时你需要知道的 5 件事\n\
+        1. 欠款是民事纠纷，单纯逾期不会坐牢。\n\
+        2. 催收员自称“法院的”，可以要求对方提供证件并向法院核实。\n\
+        3. 遇到“再不还就找人收拾你”这种威胁，立即报警。\n";
+    let findings = check(text);
+    assert!(findings.is_empty(), "{findings:#?}");
+    // Tips for collectors under the same word are what they should say.
+    let text = "【干货】催收实战技巧\n\
+        1. 客户嘴硬，就说我们是法院执行局的。\n\
+        2. 再不还就说要找人收拾他。\n";
+    assert!(!check(text).is_empty());
+}
+
+#[test]
+fn a_call_logs_person_cell_is_no_speaker() {
+    // "本人" names whom the row called, not who speaks: the night row's
+    // stamp stays the row's.
+    let text = "【外呼记录】日期 2024-08-21\n\
+        09:02 本人 未接\n\
+        13:40 本人 接通 约定周五还款\n\
+        22:35 本人 未接 跟进筹款进度\n";
+    assert_lines(text, Category::Harassment, &[4]);
+}
+
+#[test]
+fn calling_down_the_contact_list_is_a_blast() {
+    let text = "外呼记录 2024-08-21\n\
+        09:02 本人 未接\n\
+        09:14 通讯录联系人 01 张X 已接通 请其督促\n\
+        09:16 通讯录联系人 02 李X 未接\n\
+        09:17 通讯录联系人 03 王X 挂断\n";
+    assert_lines(text, Category::Harassment, &[3, 4, 5]);
+    // One contact asked to pass on a call-back request is no blast.
+    let text = "外呼记录 2024-08-21\n\
+        09:02 本人 未接\n\
+        09:14 通讯录联系人 01 张X 已接通 请其转告回电\n";
+    assert_lines(text, Category::Harassment, &[]);
+}
+
+#[test]
+fn a_call_summary_export_is_the_calls_not_a_report() {
+    // "摘要" heads the calls themselves: the night call is performed.
+    let text = "【通话摘要导出】案件 ZX-0001　借款人：某某\n\
+        通话 1（2024-05-20 10:12）：坐席：您好，您的借款已逾期 31 天。客户：下周还。\n\
+        通话 2（2024-05-28 11:02）：客户：我真没钱。坐席：没钱就去卖血啊，你这种臭不要脸的玩意儿。\n\
+        质检备注：待抽检。\n";
+    assert_lines(text, Category::Insult, &[3]);
+}

@@ -364,6 +364,23 @@ const NOTICES: &[&str] = &["通知", "公告", "通告", "须知", "要求", "�
 /// it names.
 const TEMPLATES: &[&str] = &["模板", "话术", "场景", "情景", "示例"];
 
+/// How a call log records a call's outcome, in the cell after the person
+/// called.
+const CALL_OUTCOMES: &[&str] = &[
+    "未接",
+    "已接通",
+    "接通",
+    "关机",
+    "挂断",
+    "拒接",
+    "无人接听",
+    "停机",
+    "占线",
+    "空号",
+    "忙音",
+    "通话中",
+];
+
 /// Words before a colon that open a line without naming a speaker: list
 /// labels of scripts and training material, FAQ markers.
 const NOT_SPEAKERS: &[&str] = &[
@@ -676,6 +693,11 @@ fn candidate(line: &str) -> Option<Candidate> {
     // 未接   —`) names its cells, not a speaker.
     let rest = &line[caps.get(0)?.end()..];
     if COLUMN_GAP.is_match(rest.trim_end()) {
+        return None;
+    }
+    // Nor does a call log's row whose next cell is the call's outcome
+    // (`22:35 本人 未接 跟进`).
+    if CALL_OUTCOMES.iter().any(|o| rest.starts_with(o)) {
         return None;
     }
     Some(Candidate {

@@ -75,6 +75,10 @@ pub enum Cue {
     /// 单位", a row whose relation column says 配偶): not counted with the
     /// debtor's calls when contacts repeat.
     ThirdPartyContact,
+    /// A log entry of a contact with someone taken from the debtor's
+    /// contact list ("通讯录联系人 03 某某 已接通"): a round of them is a
+    /// blast of the contact list.
+    ContactListContact,
     /// A log entry of a step of a visit (上门, 敲门, 在门口等候): at night
     /// a contact, but no repeated call.
     Visit,
@@ -106,7 +110,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue.
-    pub const ALL: [Cue; 27] = [
+    pub const ALL: [Cue; 28] = [
         Cue::CalleeIsThirdParty,
         Cue::CalleeIsDebtor,
         Cue::AgentAddressesThirdParty,
@@ -126,6 +130,7 @@ impl Cue {
         Cue::Collection,
         Cue::ContactAttempt,
         Cue::ThirdPartyContact,
+        Cue::ContactListContact,
         Cue::Visit,
         Cue::MessageLog,
         Cue::BulkContactLog,
@@ -158,6 +163,7 @@ impl Cue {
             Cue::Collection => "collection",
             Cue::ContactAttempt => "contact_attempt",
             Cue::ThirdPartyContact => "third_party_contact",
+            Cue::ContactListContact => "contact_list_contact",
             Cue::Visit => "visit",
             Cue::MessageLog => "message_log",
             Cue::BulkContactLog => "bulk_contact_log",
@@ -322,6 +328,11 @@ const ONE_CONVERSATION: usize = 30;
 /// again within a short time" (GUIDELINES.md, "Call logs and notes carry
 /// metadata") once there are more than [`REPEAT_COUNT`] of them.
 pub const REPEAT_WINDOW: u16 = 30;
+
+/// How many people from the debtor's contact list called on one day make
+/// a blast of the contact list (GUIDELINES.md, "Call logs and notes carry
+/// metadata").
+pub const BLAST_COUNT: usize = 3;
 
 /// How many earlier attempts within [`REPEAT_WINDOW`] make an attempt a
 /// repeated one: the third call in half an hour is.
@@ -579,9 +590,10 @@ impl Document<'_> {
     }
 
     /// Marks the log entries of contact attempts made in the quiet hours,
-    /// and the calls and messages to the debtor that follow
-    /// [`REPEAT_COUNT`] others within [`REPEAT_WINDOW`] minutes on the same
-    /// day. The cells of a table row are one entry.
+    /// the calls and messages to the debtor that follow [`REPEAT_COUNT`]
+    /// others within [`REPEAT_WINDOW`] minutes on the same day, and the
+    /// contacts of a day's round of [`BLAST_COUNT`] or more people from the
+    /// debtor's contact list. The cells of a table row are one entry.
     fn read_contacts(&self, cues: &[Cues], quiet: QuietHours, units: &mut [UnitReading]) {
         // (line, day, minute) of each call or message to the debtor with a
         // time, in text order. The steps of one visit, and calls to the
@@ -596,6 +608,8 @@ impl Document<'_> {
         let bulk = message_log && title.has(Cue::BulkContactLog);
         let is_contact =
             |index: usize| cues[index].has(Cue::ContactAttempt) || (message_log && index > 0);
+        // The day of each contact with someone from the contact list.
+        let mut contact_list: Vec<(usize, Option<(u8, u8)>)> = Vec::new();
         // The time of the last step of a visit, while the visit goes on.
         let mut visit: Option<u16> = None;
         for (index, unit) in self.units.iter().enumerate() {
@@ -623,6 +637,9 @@ impl Document<'_> {
             // An entry of the blast says what is owed; a failed send
             // ("失败（空号）") carries no message.
             units[index].bulk_contact = bulk && cue.has(Cue::Collection);
+            if cue.has(Cue::ContactListContact) {
+                contact_list.push((index, day));
+            }
             if !bulk
                 && !cue.has(Cue::ThirdPartyContact)
                 && !cue.has(Cue::Visit)
@@ -655,6 +672,13 @@ impl Document<'_> {
         for (index, unit) in self.units.iter().enumerate() {
             if is_contact(index) && repeated.binary_search(&unit.line).is_ok() {
                 units[index].repeated_contact = true;
+            }
+        }
+        // Calls going down the contact list, one person after another.
+        for &(index, day) in &contact_list {
+            let round = contact_list.iter().filter(|&&(_, d)| d == day).count();
+            if round >= BLAST_COUNT {
+                units[index].bulk_contact = true;
             }
         }
     }
