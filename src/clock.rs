@@ -98,8 +98,8 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
                 |第\s*[\d一二三四五六七八九十]{1,3}\s*[天日通次条](?:外访|上门|拜访|走访|联系|致电|通话|催收)?)[：:，,]?)\s*)?
         [\[［]?(?:(?:留言|录音|语音|消息|短信|通话)\s*\d{1,4}\s+)?
         (?:(?:20\d{2})?(?P<cmonth>0[1-9]|1[0-2])(?P<cday>[0-3]\d)\s+(?P<ch>[01]\d|2[0-3])(?P<cmin>[0-5]\d)(?:\s|$)
-           |(?:\d{4}(?:[-/.]|\s*年\s*))?(?P<month>\d{1,2})(?:[-/.]|\s*月\s*)(?P<day>\d{1,2})(?:\s*日)?
-             (?:\s*[|｜]?\s*(?P<h0>[01]?\d|2[0-4])(?:[:：]|时)(?P<m0>[0-5]\d)分?
+           |(?:\d{4}(?:[-/.]|\s*年\s*))?(?P<month>\d{1,2})(?:[-/.]|\s*月\s*)(?P<day>\d{1,2})(?:\s*日|[-/.](?:20)?\d{2}(?:\d{2})?\b,?)?
+             (?:\s*[|｜]?\s*(?P<h0>[01]?\d|2[0-4])(?:[:：]|时)(?P<m0>[0-5]\d)分?(?::[0-5]\d)?(?:\s*(?P<ampm>[AaPp][Mm])\b)?
                |\s*(?P<p0>凌晨|半夜|深夜|夜里|夜间|晚上|晚间|傍晚|清晨|早上|早晨|上午|中午|下午)?\s*
                 (?P<s0>[012]?\d|[一二两三四五六七八九十]{1,3})点(?P<half0>半)?(?:(?P<sm0>[0-5]?\d)分?)?)?
            |(?P<h1>[01]?\d|2[0-4])(?:[:：]|时)(?P<m1>[0-5]\d)分?
@@ -116,7 +116,7 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
 /// in a chat label (`东哥-资产部 2024/07/03 01:05：`).
 static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})(?:日|[-/.]\d{4},?)?\s*)?(?P<h1>[01]?\d|2[0-3])(?:[:：]|时)(?P<m1>[0-5]\d)",
+        r"(?:(?:\d{4}[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})(?:日|[-/.](?:\d{4}|\d{2}),?)?\s*)?(?P<h1>[01]?\d|2[0-3])(?:[:：]|时)(?P<m1>[0-5]\d)",
     )
     .expect("date-time pattern is valid")
 });
@@ -240,26 +240,16 @@ impl Stamp {
         let separator = [',', '\t', '|', '｜']
             .into_iter()
             .find(|&c| text.matches(c).count() >= 3)?;
+        // A cell of nothing but a date and a time, in digits or with 年月日,
+        // perhaps with a 12-hour clock's AM or PM.
         let is_stamp_cell = |cell: &str| {
-            !cell.is_empty()
-                && cell.chars().all(|c| {
-                    c.is_ascii_digit()
-                        || matches!(
-                            c,
-                            '-' | '/'
-                                | '.'
-                                | ':'
-                                | '：'
-                                | ' '
-                                | 'T'
-                                | '年'
-                                | '月'
-                                | '日'
-                                | '时'
-                                | '点'
-                                | '分'
-                        )
-                })
+            let stamp = cell
+                .trim_end_matches(['A', 'P', 'M', 'a', 'p', 'm'])
+                .trim_end();
+            !stamp.is_empty()
+                && stamp
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "-/.:： T年月日时点分".contains(c))
         };
         let has_clock = |cell: &str| cell.contains([':', '：']);
         let cells: Vec<&str> = text
@@ -324,7 +314,16 @@ impl Stamp {
             };
             Some(ClockTime(hour * 60 + minute))
         };
+        // "7:41 AM", "11:26 PM", "12:05 AM" as English exports write them.
+        let twelve_hour = |t: ClockTime| match caps.name("ampm").map(|m| m.as_str()) {
+            Some(p) if p.eq_ignore_ascii_case("pm") && t.0 < 12 * 60 => ClockTime(t.0 + 12 * 60),
+            Some(p) if p.eq_ignore_ascii_case("am") && t.0 >= 12 * 60 && t.0 < 13 * 60 => {
+                ClockTime(t.0 - 12 * 60)
+            }
+            _ => t,
+        };
         let start = clock("h0", "m0")
+            .map(twelve_hour)
             .or_else(|| clock("h1", "m1"))
             .or_else(|| clock("h3", "m3"))
             .or_else(|| clock("ch", "cmin"))
@@ -559,6 +558,10 @@ mod tests {
             Stamp::in_record("1 | 139****0012 | 父亲 | 2024-08-05 22:01 | 成功 | 【通知】…")
                 .unwrap();
         assert_eq!((stamp.date, stamp.start), (Some((8, 5)), clock("22:01")));
+        let stamp = Stamp::in_record("C-012,07/02/2024 11:26 PM,ZQ-115,本人,0,未接通,").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((7, 2)), clock("23:26")));
+        let stamp = Stamp::in_record("C-013,07/02/2024 12:05 AM,ZQ-115,本人,0,未接通,").unwrap();
+        assert_eq!(stamp.start, clock("00:05"));
         let stamp = Stamp::in_record("陈伟 | 5月8日 23:40 | 客户住所 | 在门口等候").unwrap();
         assert_eq!((stamp.date, stamp.start), (Some((5, 8)), clock("23:40")));
         let stamp =
@@ -602,6 +605,8 @@ mod tests {
         assert!(Stamp::find("催收小王 2 号").is_none());
         let stamp = Stamp::find("[14/03/2024, 23:05] 追數職員 Kelvin").unwrap();
         assert_eq!((stamp.date, stamp.start), (Some((3, 14)), clock("23:05")));
+        let stamp = Stamp::find("[10/4/24 23:41] 財務公司 Kelvin").unwrap();
+        assert_eq!((stamp.date, stamp.start), (Some((10, 4)), clock("23:41")));
     }
 
     #[test]

@@ -63,9 +63,14 @@
 //!   scored blind on arrival (line F1 0.901, 0.971 and 0.882); studied since
 //!   and trained on.
 //! - `independent-16.jsonl`, `documents-u.jsonl`, `documents-v.jsonl`: 417
-//!   one-line cases and two sets of 40 documents by three more authors, not
-//!   studied and never trained on: the honest estimate on unseen text (line
-//!   F1 0.920, 0.910 and 0.884 by score.py on arrival).
+//!   one-line cases and two sets of 40 documents by three more authors,
+//!   scored blind on arrival (line F1 0.920, 0.910 and 0.884); studied since
+//!   and trained on.
+//! - `independent-17.jsonl`, `documents-w.jsonl`: 418 one-line cases and 40
+//!   documents by two more authors, scored blind on arrival (line F1 0.942
+//!   and 0.861) and never trained on; `independent-17` is unread, the
+//!   harassment misses of `documents-w` were studied for the document model
+//!   (stamps of English exports, contact-list rounds).
 //! - `real/seeds.jsonl`: the real public training material of the project's
 //!   seeds, labelled by us line by line.
 //!
@@ -475,6 +480,30 @@ fn last_studied_sets_meet_their_floors() {
 #[test]
 fn sets_studied_last_meet_their_floors() {
     assert_floors(
+        "independent-16.jsonl",
+        Floors {
+            line_f1: 0.95,
+            category_precision: 0.90,
+            category_recall: 0.78,
+        },
+    );
+    assert_floors(
+        "documents-u.jsonl",
+        Floors {
+            line_f1: 0.92,
+            category_precision: 0.83,
+            category_recall: 0.81,
+        },
+    );
+    assert_floors(
+        "documents-v.jsonl",
+        Floors {
+            line_f1: 0.91,
+            category_precision: 0.80,
+            category_recall: 0.69,
+        },
+    );
+    assert_floors(
         "independent-14.jsonl",
         Floors {
             line_f1: 0.92,
@@ -551,27 +580,19 @@ fn sets_studied_last_meet_their_floors() {
 #[test]
 fn unread_sets_meet_their_floors() {
     assert_floors(
-        "independent-16.jsonl",
+        "independent-17.jsonl",
         Floors {
-            line_f1: 0.90,
-            category_precision: 0.85,
-            category_recall: 0.75,
+            line_f1: 0.93,
+            category_precision: 0.82,
+            category_recall: 0.84,
         },
     );
     assert_floors(
-        "documents-u.jsonl",
+        "documents-w.jsonl",
         Floors {
-            line_f1: 0.88,
-            category_precision: 0.78,
-            category_recall: 0.76,
-        },
-    );
-    assert_floors(
-        "documents-v.jsonl",
-        Floors {
-            line_f1: 0.86,
-            category_precision: 0.72,
-            category_recall: 0.65,
+            line_f1: 0.87,
+            category_precision: 0.76,
+            category_recall: 0.68,
         },
     );
 }

@@ -778,3 +778,15 @@ fn a_call_summary_export_is_the_calls_not_a_report() {
         质检备注：待抽检。\n";
     assert_lines(text, Category::Insult, &[3]);
 }
+
+#[test]
+fn english_exports_with_twelve_hour_clocks_and_short_years_carry_night_stamps() {
+    let text = "call_id,time,agent,number,relation,secs,result,note\n\
+        C-001,07/02/2024 10:41 AM,ZQ-115,139****2847,本人,0,未接通,\n\
+        C-002,07/02/2024 11:26 PM,ZQ-115,139****2847,本人,0,未接通,\n";
+    assert_lines(text, Category::Harassment, &[3]);
+    let text = "[10/4/24 14:02] 財務公司 Kelvin：陳太，今日還款日。\n\
+        [10/4/24 14:05] 陳太：知道。\n\
+        [10/4/24 23:41] 財務公司 Kelvin：出咗糧未？\n";
+    assert_lines(text, Category::Harassment, &[3]);
+}

@@ -197,7 +197,7 @@ impl Speakers {
 /// label shape that carries a date, so that they read the same dates.
 macro_rules! label_date {
     () => {
-        r"(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{4})?,?"
+        r"(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[-/.](?:\d{4}|\d{2}))?,?"
     };
 }
 
