@@ -790,3 +790,24 @@ fn english_exports_with_twelve_hour_clocks_and_short_years_carry_night_stamps() 
         [10/4/24 23:41] 財務公司 Kelvin：出咗糧未？\n";
     assert_lines(text, Category::Harassment, &[3]);
 }
+
+#[test]
+fn a_collectors_reply_in_a_forum_thread_is_posted_not_quoted() {
+    // The thread is a debtor's complaint; the replies of an account named
+    // for the collector's unit are its own posts, for everyone to read.
+    let text = "【求助】被催收打爆通讯录，我该怎么办？　发帖人：某某\n\
+        楼主：在一个平台借了 5,000，逾期 20 天，今天我所有同事都收到了短信。\n\
+        2楼 路过的老张：保存好短信截图和录音，可以投诉。\n\
+        3楼 某某贷-贷后部：各位网友看清楚，这人叫蒋某某，在我司欠款五千多，逾期 20 天。\n\
+        4楼 热心网友：支持楼主投诉。\n";
+    assert_lines(text, Category::ThirdPartyDisclosure, &[4]);
+}
+
+#[test]
+fn a_quoted_group_name_titles_the_groups_chat() {
+    let text = "「某某花园二期业主群」聊天记录\n\
+        [2024-10-12 19:02] 物业-小吴：明天上午停水检修。\n\
+        [2024-10-12 19:05] 6栋-王姐：收到。\n\
+        [2024-10-12 20:18] 新成员「帮帮还」：9 栋 801 的业主在我司借款 42,000 元，至今逾期 180 天。\n";
+    assert_lines(text, Category::ThirdPartyDisclosure, &[4]);
+}

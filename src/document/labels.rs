@@ -164,6 +164,9 @@ pub struct Speaker {
     /// Whether its lines carry a chat time (`许大伟 11:02：`,
     /// `2024/03/09 02:13 小周：`).
     pub timed: bool,
+    /// Whether it posts numbered comments or replies in a thread
+    /// (`5楼 某某贷-贷后部：`, `评论3 @贷后小助手：`).
+    pub commenter: bool,
 }
 
 /// The label opening one line.
@@ -579,6 +582,7 @@ pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
                         name: c.name.clone(),
                         kind,
                         timed: c.timed,
+                        commenter: c.commenter,
                     });
                     speakers.list.len() - 1
                 });

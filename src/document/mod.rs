@@ -114,6 +114,7 @@ impl DocumentLabels {
                         name: label.clone(),
                         kind: Some(kind),
                         timed: false,
+                        commenter: false,
                     });
                 }
             }

@@ -488,16 +488,23 @@ impl Document<'_> {
                     .map(|(_, addressee)| addressee)
             });
             let in_third_party_section = unit.section.map(|h| cues[h].has(Cue::ThirdPartySection));
+            // A collector's own comment in a thread, under the debtor's post
+            // or a forum complaint, is posted for everyone, not quoted; its
+            // author's name says it is the collector's ("5楼 某某贷-贷后部").
+            let thread_post = unit.speaker.is_some_and(|s| {
+                let speaker = &self.speakers[s];
+                speaker.commenter && speaker.kind == Some(LabelKind::Agent)
+            });
             let addressee = match narrated {
                 Some(Addressee::ThirdParty) => Addressee::ThirdParty,
-                _ if posted && index > 0 => Addressee::ThirdParty,
+                _ if (posted && index > 0) || thread_post => Addressee::ThirdParty,
                 _ => tracker.observe(role, label, in_third_party_section, cue),
             };
             // A report's recommendation, or its section under a heading
             // that recommends ("优秀话术推荐"), is what collectors should do.
             let recommended = cue.has(Cue::Recommends)
                 || unit.section.is_some_and(|h| cues[h].has(Cue::Recommends));
-            let frame = if genre == Genre::Report && !recommended {
+            let frame = if genre == Genre::Report && !recommended && !thread_post {
                 Frame::Reported
             } else if section == SectionRole::ForbiddenExamples
                 || cue.has(Cue::ForbiddenExample)
