@@ -604,7 +604,10 @@ fn candidate(line: &str) -> Option<Candidate> {
         return None;
     }
     let has_colon = line.contains(':') || line.contains('：');
-    if has_colon {
+    // Most lines cannot open with a comment's number: skip its pattern.
+    let numbered = start.starts_with(['评', '回', '跟', '#'])
+        || start.starts_with(|c: char| c.is_ascii_digit());
+    if has_colon && numbered {
         if let Some(caps) = COMMENT_LABEL.captures(line) {
             return Some(Candidate {
                 name: caps.get(1)?.as_str().to_string(),
