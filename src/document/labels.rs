@@ -472,6 +472,21 @@ struct Candidate {
     commenter: bool,
 }
 
+impl Candidate {
+    /// A plain label: untimed, before a colon, one word, not a comment's.
+    fn plain(name: String, content_start: usize) -> Candidate {
+        Candidate {
+            name,
+            content_start,
+            timed: false,
+            leading_clock: None,
+            spaced_only: false,
+            several_words: false,
+            commenter: false,
+        }
+    }
+}
+
 /// Finds the speakers of `source` and the label of each line.
 pub fn find_speakers(source: &SourceFile, labels: &SpeakerLabels) -> Speakers {
     let lines: Vec<Range<usize>> = source.lines().map(|(_, range)| range).collect();
@@ -610,13 +625,8 @@ fn candidate(line: &str) -> Option<Candidate> {
     if has_colon && numbered {
         if let Some(caps) = COMMENT_LABEL.captures(line) {
             return Some(Candidate {
-                name: caps.get(1)?.as_str().to_string(),
-                content_start: caps.get(0)?.end(),
-                timed: false,
-                leading_clock: None,
-                spaced_only: false,
-                several_words: false,
                 commenter: true,
+                ..Candidate::plain(caps.get(1)?.as_str().to_string(), caps.get(0)?.end())
             });
         }
     }
@@ -646,13 +656,9 @@ fn candidate(line: &str) -> Option<Candidate> {
                     (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
                 });
                 return Some(Candidate {
-                    name: member_name(name).to_string(),
-                    content_start: caps.get(0)?.end(),
                     timed: caps.get(2).is_some() || LEADING_DATE.is_match(line),
                     leading_clock,
-                    spaced_only: false,
-                    several_words: false,
-                    commenter: false,
+                    ..Candidate::plain(member_name(name).to_string(), caps.get(0)?.end())
                 });
             }
         }
@@ -660,34 +666,21 @@ fn candidate(line: &str) -> Option<Candidate> {
         // label spelled out with spaces is not.
         for (pattern, dated) in [(&DATED_NAME_LABEL, true), (&SPACED_LABEL, false)] {
             if let Some(caps) = pattern.captures(line) {
+                let name = caps.get(1)?.as_str().chars().filter(|c| !c.is_whitespace());
                 return Some(Candidate {
-                    name: caps
-                        .get(1)?
-                        .as_str()
-                        .chars()
-                        .filter(|c| !c.is_whitespace())
-                        .collect(),
-                    content_start: caps.get(0)?.end(),
                     timed: dated,
-                    leading_clock: None,
-                    spaced_only: false,
                     several_words: dated,
-                    commenter: false,
+                    ..Candidate::plain(name.collect(), caps.get(0)?.end())
                 });
             }
         }
     }
     if start.starts_with(['[', '【']) || start.starts_with(|c: char| c.is_ascii_digit()) {
         if let Some(caps) = BRACKET_LABEL.captures(line) {
-            return Some(Candidate {
-                name: caps.get(1)?.as_str().to_string(),
-                content_start: caps.get(0)?.end(),
-                timed: false,
-                leading_clock: None,
-                spaced_only: false,
-                several_words: false,
-                commenter: false,
-            });
+            return Some(Candidate::plain(
+                caps.get(1)?.as_str().to_string(),
+                caps.get(0)?.end(),
+            ));
         }
     }
     // The label is followed by a space or a tab: a line without one (most
@@ -708,13 +701,8 @@ fn candidate(line: &str) -> Option<Candidate> {
         return None;
     }
     Some(Candidate {
-        name: caps.get(1)?.as_str().to_string(),
-        content_start: caps.get(0)?.end(),
-        timed: false,
-        leading_clock: None,
         spaced_only: true,
-        several_words: false,
-        commenter: false,
+        ..Candidate::plain(caps.get(1)?.as_str().to_string(), caps.get(0)?.end())
     })
 }
 
