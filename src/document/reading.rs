@@ -17,6 +17,8 @@
 //!   agent's words, a heading, a narrative line ("亲属接通后") or a group chat says a
 //!   third party is listening.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
@@ -681,10 +683,14 @@ impl Document<'_> {
                 units[index].repeated_contact = true;
             }
         }
-        // Calls going down the contact list, one person after another.
+        // Calls going down the contact list, one person after another,
+        // counted per day once (a long log has thousands of entries).
+        let mut per_day: HashMap<Option<(u8, u8)>, usize> = HashMap::new();
+        for &(_, day) in &contact_list {
+            *per_day.entry(day).or_default() += 1;
+        }
         for &(index, day) in &contact_list {
-            let round = contact_list.iter().filter(|&&(_, d)| d == day).count();
-            if round >= BLAST_COUNT {
+            if per_day[&day] >= BLAST_COUNT {
                 units[index].bulk_contact = true;
             }
         }
